@@ -1,0 +1,84 @@
+"""Tierlight: the application factory, the composition root of every package."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    register_config(app, config)
+    register_logging(app)
+    register_database(app)
+    register_security(app)
+    register_shell(app)
+    register_domains(app)
+    register_errors(app)
+    register_cli(app)
+    return app
+
+
+def register_config(app: Flask, config: Mapping[str, Any] | None) -> None:
+    from app.config import load_config
+
+    app.config.from_mapping(load_config())
+    if config:
+        app.config.from_mapping(config)
+    app.instance_path = app.config["INSTANCE_PATH"]
+
+
+def register_logging(app: Flask) -> None:
+    import logging
+
+    if not app.debug and not app.testing:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s")
+        )
+        app.logger.handlers[:] = [handler]
+        app.logger.setLevel(logging.INFO)
+
+
+def register_database(app: Flask) -> None:
+    from app.db import Database
+
+    Database(app)
+
+
+def register_security(app: Flask) -> None:
+    from app.security import init_security
+
+    init_security(app)
+
+
+def register_shell(app: Flask) -> None:
+    from app import templating
+    from app.auth import api as auth_api
+    from app.auth import views as auth_views
+    from app.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(auth_api.bp)
+    templating.init_app(app)
+
+
+def register_domains(app: Flask) -> None:
+    import suppliers
+
+    suppliers.init_app(app)
+
+
+def register_errors(app: Flask) -> None:
+    from app.handlers import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import init_app
+
+    init_app(app)

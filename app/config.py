@@ -1,0 +1,82 @@
+"""Configuration from the environment, resolved once per app instance."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something unsafe or impossible; refuse to start."""
+
+
+def _instance_path() -> Path:
+    default = Path(__file__).resolve().parent.parent / "instance"
+    return Path(os.environ.get("TIERLIGHT_INSTANCE", default)).resolve()
+
+
+def _secret_key(instance: Path, production: bool) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY must be set when TIERLIGHT_ENV=production.")
+    # Local use: generate once and keep it, so sessions survive restarts.
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config() -> dict[str, object]:
+    """Settings from the environment; create_app(config) may override any key."""
+    env = os.environ.get("TIERLIGHT_ENV", "development")
+    production = env == "production"
+    instance = _instance_path()
+    instance.mkdir(parents=True, exist_ok=True)
+    secret_key = _secret_key(instance, production)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'tierlight.db'}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    if (
+        production
+        and database_url.startswith("sqlite")
+        and os.environ.get("TIERLIGHT_ALLOW_SQLITE") != "1"
+    ):
+        raise ConfigError(
+            "TIERLIGHT_ENV=production refuses SQLite; set DATABASE_URL to PostgreSQL "
+            "(or TIERLIGHT_ALLOW_SQLITE=1 to force it)."
+        )
+    return {
+        "TIERLIGHT_ENV": env,
+        "INSTANCE_PATH": str(instance),
+        "UPLOAD_FOLDER": str(instance / "uploads"),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secret_key,
+        "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # a little above the 25 MB upload limit
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_NAME": "tierlight_session",
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked in app.security, which skips Bearer calls
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") == "1",
+        "LOGIN_RATE_LIMIT": "20 per minute",
+        "ACCOUNT_LOCK_THRESHOLD": 10,
+        "ACCOUNT_LOCK_MINUTES": 15,
+        "API_TOKEN_DAYS": 90,
+        "PASSWORD_HASH_FAST": False,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "tierlight@localhost"),
+    }

@@ -1,0 +1,139 @@
+"""Sign-in plumbing, CSRF, rate limits, request ids and security headers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from flask import Flask, g, request, session
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+
+from app.auth.models import User
+from app.auth.services import session_is_live, touch_token, user_for_token
+from app.db import get_session, utcnow
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+SESSION_KEY = "sk"
+# Endpoints that take unsafe methods without a session: they authenticate by other means
+# (password, or a secret in the URL) and answer only JSON.
+CSRF_EXEMPT_ENDPOINTS: set[str] = {"auth_api.create_token"}
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    db = get_session()
+    try:
+        user = db.get(User, int(user_id))
+    except ValueError:
+        return None
+    # The cookie alone is not enough: its server-side session must still be live.
+    if user is None or not user.is_active:
+        return None
+    if not session_is_live(db, session.get(SESSION_KEY), user.id):
+        return None
+    return user
+
+
+@login_manager.request_loader
+def _load_user_from_token(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    found = user_for_token(get_session(), header.removeprefix("Bearer ").strip())
+    if found is None:
+        return None
+    user, token = found
+    g.api_token = token
+    return user
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            record.request_id = g.get("request_id", "-")
+        except RuntimeError:  # outside a request or app context
+            record.request_id = "-"
+        return True
+
+
+def init_security(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.config.setdefault("REMEMBER_COOKIE_DURATION", 0)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    handler_filter = _RequestIdFilter()
+    for handler in app.logger.handlers or logging.getLogger().handlers:
+        handler.addFilter(handler_filter)
+    app.logger.addFilter(handler_filter)
+
+    @app.before_request
+    def _request_id() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    @app.before_request
+    def _csrf() -> None:
+        if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
+            return
+        if request.endpoint in CSRF_EXEMPT_ENDPOINTS:
+            return
+        if not app.config.get("WTF_CSRF_ENABLED", True):
+            return
+        current_user._get_current_object()  # loads the user, and g.api_token for Bearer calls
+        if g.get("api_token") is not None:
+            return  # a Bearer token cannot be sent by a forged cross-site form
+        csrf.protect()
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        response.headers["X-Request-ID"] = g.get("request_id", "-")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if current_user and current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        token = g.get("api_token")
+        if token is not None and (
+            token.last_used_at is None or (utcnow() - token.last_used_at).total_seconds() > 300
+        ):
+            _touch_token_later(token.id)
+        return response
+
+
+def _touch_token_later(token_id: int) -> None:
+    """Record token use in its own short transaction, at most every five minutes."""
+    from app.db import get_db
+
+    db = get_db().new_session(write=True)
+    try:
+        touch_token(db, token_id, utcnow())
+        db.commit()
+    except Exception:  # a missed "last used" stamp must never fail the request
+        db.rollback()
+        logging.getLogger(__name__).warning("could not record token use", exc_info=True)
+    finally:
+        db.close()

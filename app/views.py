@@ -1,0 +1,59 @@
+"""The shell's own pages: dashboard, activity log, health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select, text
+
+from app.access import login_required, public, roles_required
+from app.activity.models import ActivityEntry
+from app.auth.models import User
+from app.db import get_session
+from app.registry import registry
+
+bp = Blueprint("main", __name__)
+PER_PAGE = 50
+
+
+@bp.get("/")
+@login_required
+def dashboard():
+    db = get_session()
+    cards = []
+    for card in sorted(registry().cards, key=lambda c: c.order):
+        if current_user.role in card.roles:
+            cards.append({"title": card.title, "items": card.load(db, current_user)})
+    team = db.scalar(select(func.count(User.id)).where(User.org_id == current_user.org_id))
+    recent = db.scalars(
+        select(ActivityEntry)
+        .where(ActivityEntry.org_id == current_user.org_id)
+        .order_by(ActivityEntry.seq.desc())
+        .limit(8)
+    ).all()
+    return render_template("dashboard.html", cards=cards, team=team, recent=recent)
+
+
+@bp.get("/activity")
+@roles_required("admin", "compliance")
+def activity():
+    db = get_session()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    base = select(ActivityEntry).where(ActivityEntry.org_id == current_user.org_id)
+    total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
+    entries = db.scalars(
+        base.order_by(ActivityEntry.seq.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    return render_template(
+        "activity.html", entries=entries, page=page, total=total, per_page=PER_PAGE
+    )
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        get_session().execute(text("SELECT 1"))
+    except Exception:  # any failure means "not healthy"; the load balancer needs no detail
+        return jsonify(status="unavailable"), 503
+    return jsonify(status="ok")

@@ -1,0 +1,82 @@
+"""Suppliers and the directed relationships between them (one graph for goods and labour)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, utcnow
+from app.tenancy import TenantMixin
+from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Supplier(TenantMixin, Base):
+    __tablename__ = "suppliers"
+    __label__ = "supplier"
+    __table_args__ = (
+        UniqueConstraint("org_id", "external_id"),
+        UniqueConstraint("org_id", "os_id"),
+        UniqueConstraint("org_id", "lei"),
+        UniqueConstraint("org_id", "duns"),
+        Index("ix_suppliers_org_name", "org_id", "name_key"),
+        Index("ix_suppliers_org_country", "org_id", "country"),
+        Index("ix_suppliers_org_tier", "org_id", "tier"),
+        CheckConstraint(_in("kind", SUPPLIER_KINDS), name="kind"),
+        CheckConstraint("workers IS NULL OR workers >= 0", name="workers"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    # Lower-cased name: exact-name references in imports and case-insensitive search.
+    name_key: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(30), default="other")
+    sector: Mapped[str | None] = mapped_column(String(200))
+    products: Mapped[list[str]] = mapped_column(JSON, default=list)
+    address: Mapped[str | None] = mapped_column(String(500))
+    workers: Mapped[int | None]
+    migrant_workers: Mapped[int | None]
+    female_workers: Mapped[int | None]
+    os_id: Mapped[str | None] = mapped_column(String(15))
+    lei: Mapped[str | None] = mapped_column(String(20))
+    duns: Mapped[str | None] = mapped_column(String(9))
+    # Shortest distance to the buying company; recomputed whenever the graph changes.
+    tier: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Relationship(TenantMixin, Base):
+    """An edge: `supplier` sells to `customer` (another supplier, or None = the buying company)."""
+
+    __tablename__ = "relationships"
+    __label__ = "relationship"
+    __table_args__ = (
+        # customer_key is customer_id or 0, because NULLs never collide in a unique constraint.
+        UniqueConstraint("supplier_id", "customer_key", "kind"),
+        Index("ix_relationships_org_customer", "org_id", "customer_id"),
+        CheckConstraint(_in("kind", RELATIONSHIP_KINDS), name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("suppliers.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    customer_key: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(10), default="goods")
+    product: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    supplier: Mapped[Supplier] = relationship(foreign_keys=[supplier_id], lazy="joined")
+    customer: Mapped[Supplier | None] = relationship(foreign_keys=[customer_id], lazy="joined")

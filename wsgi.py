@@ -1,0 +1,5 @@
+"""The only module-level app: `gunicorn wsgi:app`, `flask --app wsgi ...`."""
+
+from app import create_app
+
+app = create_app()
