@@ -6,7 +6,8 @@ import logging
 
 from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from app.errors import AppError, PayloadTooLarge, ServiceBusy, Unauthorized
@@ -25,7 +26,18 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
+def _reset_session() -> None:
+    """Roll back the failed request's work before anything renders (and reloads objects)."""
+    session = g.get("db_session")
+    if session is not None:
+        try:
+            session.rollback()
+        except Exception:  # the connection itself may be gone; the error page must still show
+            log.warning("rollback after error failed", exc_info=True)
+
+
 def render_error(status: int, code: str, message: str, details: list | None = None, title=""):
+    _reset_session()
     request_id = g.get("request_id", "-")
     if wants_json():
         body = {"error": {"code": code, "message": message, "details": details or [],
@@ -46,6 +58,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(exc: AppError):
         if isinstance(exc, Unauthorized) and not wants_json():
+            _reset_session()
             flash("Please sign in to continue.", "info")
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return render_error(exc.status, exc.code, exc.message, exc.details, exc.title)
@@ -80,6 +93,21 @@ def register_error_handlers(app: Flask) -> None:
             response = render_error(err.status, err.code, err.message, title=err.title)
             return response
         return _unexpected(exc)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc: StaleDataError):
+        return render_error(
+            409, "conflict",
+            "Someone else changed this record at the same moment. Reload it and try again.",
+        )
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc: IntegrityError):
+        # Checks in the services come first; this is the race they cannot see.
+        log.info("integrity error turned into 409: %s", exc.orig)
+        return render_error(
+            409, "conflict", "This conflicts with a record saved at the same moment. Try again."
+        )
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

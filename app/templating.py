@@ -21,7 +21,7 @@ def _date(value) -> str:
 
 
 def _number(value) -> str:
-    return "—" if value is None else f"{value:,}"
+    return f"{value:,}" if isinstance(value, int | float) else "—"
 
 
 def url_with(**changes) -> str:

@@ -80,3 +80,29 @@ class Relationship(TenantMixin, Base):
 
     supplier: Mapped[Supplier] = relationship(foreign_keys=[supplier_id], lazy="joined")
     customer: Mapped[Supplier | None] = relationship(foreign_keys=[customer_id], lazy="joined")
+
+
+class ImportJob(TenantMixin, Base):
+    """One spreadsheet import: its progress while it runs, its outcome afterwards."""
+
+    __tablename__ = "supplier_imports"
+    __label__ = "import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255))
+    dry_run: Mapped[bool] = mapped_column(default=False)
+    # queued -> reading -> writing -> done | failed
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    rows_read: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Row errors, capped (see MAX_STORED_ERRORS); error_count has the true total.
+    errors: Mapped[list] = mapped_column(JSON, default=list)
+    error_count: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("done", "failed")

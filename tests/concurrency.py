@@ -33,7 +33,7 @@ def call(method: str, url: str, body=None, headers=None) -> tuple[int, dict | st
     for key, value in (headers or {}).items():
         request.add_header(key, value)
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=60) as response:
             raw = response.read().decode()
             status = response.status
     except urllib.error.HTTPError as exc:

@@ -162,3 +162,60 @@ def test_another_tenants_ids_are_404(app, db, monkeypatch, role):
         if response.status_code != 404:
             failures.append(f"{method} {rule.rule}, another tenant's id: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+# --- suppliers ------------------------------------------------------------------------------
+
+ACCESS.update({
+    "suppliers.index": EDITORS,
+    "suppliers.create": EDITORS,
+    "suppliers.detail": EDITORS,
+    "suppliers.edit": EDITORS,
+    "suppliers.delete": EDITORS,
+    "suppliers.add_relationship": EDITORS,
+    "suppliers.delete_relationship": EDITORS,
+    "suppliers.import_page": EDITORS,
+    "suppliers.import_job": EDITORS,
+    "suppliers.import_status": EDITORS,
+    "suppliers.template_download": EDITORS,
+    "suppliers.export": EDITORS,
+    "suppliers.network_view": EDITORS,
+    "suppliers_api.list_suppliers": EDITORS,
+    "suppliers_api.create_supplier": EDITORS,
+    "suppliers_api.get_supplier": EDITORS,
+    "suppliers_api.update_supplier": EDITORS,
+    "suppliers_api.delete_supplier": EDITORS,
+    "suppliers_api.import_suppliers": EDITORS,
+    "suppliers_api.import_template_xlsx": EDITORS,
+    "suppliers_api.export": EDITORS,
+    "suppliers_api.list_relationships": EDITORS,
+    "suppliers_api.create_relationship": EDITORS,
+    "suppliers_api.delete_relationship": EDITORS,
+    "suppliers_api.network": EDITORS,
+    "suppliers_api.upstream": EDITORS,
+    "suppliers_api.paths": EDITORS,
+})
+
+
+@register_arg("supplier_id")
+def _supplier_id(db, org, user):
+    from tests.suppliers.factories import make_supplier
+
+    return make_supplier(db, org).id
+
+
+@register_arg("relationship_id")
+def _relationship_id(db, org, user):
+    from tests.suppliers.factories import link, make_supplier
+
+    return link(db, org, make_supplier(db, org)).id
+
+
+@register_arg("job_id")
+def _job_id(db, org, user):
+    from suppliers.models import ImportJob
+
+    job = ImportJob(org_id=org.id, user_id=user.id, filename="list.xlsx", status="done")
+    db.add(job)
+    db.flush()
+    return job.id

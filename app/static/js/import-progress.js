@@ -1,0 +1,21 @@
+// Polls an import's status and reloads the page when it has finished.
+(function () {
+  "use strict";
+  var box = document.getElementById("import-progress");
+  if (!box) { return; }
+  var url = box.getAttribute("data-status-url");
+  var stages = { queued: "Waiting to start…", reading: "Reading and checking rows…",
+                 writing: "Saving to your network…" };
+  function tick() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.json(); })
+      .then(function (s) {
+        if (s.finished) { window.location.reload(); return; }
+        document.getElementById("import-rows").textContent = s.rows_read.toLocaleString();
+        document.getElementById("import-stage").textContent = stages[s.status] || s.status;
+        window.setTimeout(tick, 1000);
+      })
+      .catch(function () { window.setTimeout(tick, 3000); });
+  }
+  window.setTimeout(tick, 700);
+})();

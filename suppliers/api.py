@@ -1,0 +1,189 @@
+"""Supplier network API (API.md): suppliers, relationships, network, import and export."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+from flask_login import current_user
+
+from app.access import roles_required
+from app.api import json_body, paginate
+from app.auth.roles import NETWORK_EDITORS
+from app.db import get_session
+from app.errors import ValidationFailed
+from app.tenancy import get_owned, owned
+from app.uploads import received_file
+from suppliers import queries, services
+from suppliers.exports import EXPORT_FORMATS, export_suppliers, import_template
+from suppliers.models import Relationship, Supplier
+from suppliers.schemas import relationship_json, supplier_input, supplier_json
+
+bp = Blueprint("suppliers_api", __name__, url_prefix="/api/v1")
+editors = roles_required(*sorted(NETWORK_EDITORS))
+
+
+def _org() -> int:
+    return current_user.org_id
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name, "").lower() in ("1", "true", "yes")
+
+
+@bp.get("/suppliers")
+@editors
+def list_suppliers():
+    filters = queries.parse_filters(request.args)
+    return jsonify(paginate(get_session(), queries.supplier_query(_org(), filters),
+                            supplier_json))
+
+
+@bp.post("/suppliers")
+@editors
+def create_supplier():
+    db = get_session()
+    supplier = services.create_supplier(
+        db, org_id=_org(), actor=current_user, values=supplier_input(json_body())
+    )
+    db.commit()
+    return jsonify(supplier_json(supplier)), 201
+
+
+@bp.get("/suppliers/<int:supplier_id>")
+@editors
+def get_supplier(supplier_id: int):
+    return jsonify(supplier_json(get_owned(get_session(), Supplier, supplier_id, _org())))
+
+
+@bp.patch("/suppliers/<int:supplier_id>")
+@editors
+def update_supplier(supplier_id: int):
+    db = get_session()
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    body = json_body()
+    version = body.pop("version", None)
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise ValidationFailed("version must be a whole number.",
+                               [{"field": "version", "message": "must be a whole number"}])
+    services.update_supplier(
+        db, supplier, actor=current_user, values=supplier_input(body), expected_version=version
+    )
+    db.commit()
+    return jsonify(supplier_json(supplier))
+
+
+@bp.delete("/suppliers/<int:supplier_id>")
+@editors
+def delete_supplier(supplier_id: int):
+    db = get_session()
+    services.delete_supplier(db, get_owned(db, Supplier, supplier_id, _org()), actor=current_user)
+    db.commit()
+    return "", 204
+
+
+@bp.post("/suppliers/import")
+@editors
+def import_suppliers():
+    db = get_session()
+    with received_file() as (path, filename):
+        summary = services.import_file(
+            db, org_id=_org(), actor=current_user, path=path, filename=filename,
+            dry_run=_flag("dry_run"),
+        )
+    if summary.dry_run:
+        db.rollback()
+    else:
+        db.commit()
+    return jsonify(summary.as_json() | {"notes": summary.notes})
+
+
+@bp.get("/suppliers/import-template.xlsx")
+@editors
+def import_template_xlsx():
+    return Response(
+        import_template(), mimetype=EXPORT_FORMATS["xlsx"],
+        headers={"Content-Disposition": 'attachment; filename="tierlight-suppliers-template.xlsx"'},
+    )
+
+
+def export_response(fmt: str) -> Response:
+    if fmt not in EXPORT_FORMATS:
+        raise ValidationFailed("format is xlsx or csv.",
+                               [{"field": "format", "message": f'"{fmt}" is not xlsx or csv'}])
+    body = export_suppliers(get_session(), _org(), fmt)
+    return Response(
+        body, mimetype=EXPORT_FORMATS[fmt],
+        headers={"Content-Disposition": f'attachment; filename="suppliers.{fmt}"'},
+    )
+
+
+@bp.get("/suppliers/export")
+@editors
+def export():
+    return export_response(request.args.get("format", "xlsx"))
+
+
+@bp.get("/relationships")
+@editors
+def list_relationships():
+    stmt = owned(Relationship, _org()).order_by(Relationship.id)
+    supplier_id = request.args.get("supplier_id", type=int)
+    if supplier_id is not None:
+        stmt = stmt.where(Relationship.supplier_id == supplier_id)
+    customer_id = request.args.get("customer_id", type=int)
+    if customer_id is not None:
+        stmt = stmt.where(Relationship.customer_id == customer_id)
+    return jsonify(paginate(get_session(), stmt, relationship_json))
+
+
+@bp.post("/relationships")
+@editors
+def create_relationship():
+    body = json_body()
+    unknown = sorted(set(body) - {"supplier_id", "customer_id", "kind", "product"})
+    if unknown:
+        raise ValidationFailed(f"Unknown fields: {', '.join(unknown)}.",
+                               [{"field": f, "message": "unknown field"} for f in unknown])
+    db = get_session()
+    rel = services.add_relationship(
+        db, org_id=_org(), actor=current_user, supplier_id=body.get("supplier_id"),
+        customer_id=body.get("customer_id"), kind=body.get("kind", "goods"),
+        product=body.get("product"),
+    )
+    db.commit()
+    return jsonify(relationship_json(rel)), 201
+
+
+@bp.delete("/relationships/<int:relationship_id>")
+@editors
+def delete_relationship(relationship_id: int):
+    db = get_session()
+    rel = get_owned(db, Relationship, relationship_id, _org())
+    services.remove_relationship(db, rel, actor=current_user)
+    db.commit()
+    return "", 204
+
+
+@bp.get("/network")
+@editors
+def network():
+    max_tier = request.args.get("max_tier", type=int)
+    return jsonify(queries.network(get_session(), _org(), max_tier=max_tier))
+
+
+@bp.get("/suppliers/<int:supplier_id>/upstream")
+@editors
+def upstream(supplier_id: int):
+    db = get_session()
+    get_owned(db, Supplier, supplier_id, _org())
+    return jsonify(queries.subnetwork(db, _org(), supplier_id))
+
+
+@bp.get("/suppliers/<int:supplier_id>/paths")
+@editors
+def paths(supplier_id: int):
+    db = get_session()
+    get_owned(db, Supplier, supplier_id, _org())
+    result = queries.paths(db, _org(), supplier_id)
+    return jsonify(paths=result.paths, truncated=result.truncated, message=result.message)
+
+

@@ -1,0 +1,392 @@
+"""Questions about one supply network: tiers, upstream suppliers, paths and trading loops.
+
+Pure module (networkx, numpy, scipy; no Flask, no database). Edges run upstream supplier ->
+downstream customer as ``(supplier_id, customer_id)``; a customer of ``ROOT`` (``None``) is
+the buying company itself. Goods, labour and services edges all count the same here.
+Cycles, self-loops and duplicate edges are tolerated everywhere.
+
+Per-supplier questions use networkx and plain dicts; the whole-network passes for
+100k-1M suppliers live in :mod:`suppliers.graph_arrays` and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Final
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from suppliers.graph_arrays import tiers_array, tiers_by_id, upstream_array
+
+__all__ = [
+    "ROOT",
+    "PathsResult",
+    "find_cycles",
+    "paths_to_root",
+    "tiers",
+    "tiers_array",
+    "tiers_by_id",
+    "upstream",
+    "upstream_array",
+    "upstream_subgraph_edges",
+]
+
+ROOT: Final = None  # how the buying company appears as a customer in edges
+
+Edge = tuple[int, int | None]
+
+# DFS steps one paths_to_root call may spend (~0.1-0.3 s): simple-path enumeration is
+# exponential in the worst case, so a tangle of traders must end in a message, not a hang.
+_WORK_LIMIT: Final = 200_000
+# Node + arc visits find_cycles may spend on complete enumeration before it falls back to
+# one shortest loop per trading relationship.
+_CYCLE_WORK: Final = 2_000_000
+
+
+class _Company:
+    """networkx node for the root: unlike an int it can never collide with a supplier id."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<company>"
+
+
+_COMPANY: Final = _Company()
+
+
+@dataclass(frozen=True)
+class PathsResult:
+    """Paths from a supplier to the company; each ends at the last supplier before it."""
+
+    paths: list[list[int]]
+    truncated: bool
+    message: str | None
+
+
+def tiers(node_ids: Iterable[int], edges: Iterable[Edge]) -> dict[int, int | None]:
+    """Shortest number of edges from each supplier to the company; None when unreachable.
+
+    Edges whose supplier or customer is not in ``node_ids`` are ignored.
+    """
+    ids = list(dict.fromkeys(node_ids))
+    known = set(ids)
+    # Reversed graph (customer -> supplier), so one BFS from the company gives every tier.
+    reverse = nx.DiGraph()
+    reverse.add_node(_COMPANY)
+    reverse.add_edges_from(
+        (_COMPANY if c is None else c, s)
+        for s, c in edges
+        if s in known and (c is None or c in known)
+    )
+    distance = nx.single_source_shortest_path_length(reverse, _COMPANY)
+    return {node: distance.get(node) for node in ids}
+
+
+def upstream(edges: Iterable[Edge], supplier_id: int) -> set[int]:
+    """Every direct and indirect supplier of ``supplier_id`` (never itself, even in a cycle)."""
+    return _reachable(_suppliers_of(edges), supplier_id) - {supplier_id}
+
+
+def upstream_subgraph_edges(edges: Iterable[Edge], supplier_id: int) -> list[Edge]:
+    """Distinct edges among ``upstream(supplier_id) | {supplier_id}``, sorted.
+
+    Edges from the supplier to its customers (and to the company) are left out because
+    those customers are not upstream. The one exception is a trading loop: if the supplier
+    sells to a firm that is also upstream of it, that edge is inside the set and is kept,
+    so the loop shows.
+    """
+    distinct = {(s, c) for s, c in edges}
+    keep = _reachable(_suppliers_of(distinct), supplier_id)
+    return sorted((s, c) for s, c in distinct if s in keep and c in keep)
+
+
+def _suppliers_of(edges: Iterable[Edge]) -> dict[int, set[int]]:
+    """Customer -> its direct suppliers. Plain dicts: ~10x faster to build than a DiGraph."""
+    pred: dict[int, set[int]] = {}
+    for s, c in edges:
+        if c is not None:
+            pred.setdefault(c, set()).add(s)
+    return pred
+
+
+def _path_key(path: list[int]) -> tuple[int, list[int]]:
+    return len(path), path
+
+
+def _too_many(max_paths: int) -> str:
+    noun = "path" if max_paths == 1 else "paths"
+    return (
+        f"Showing the first {max_paths} {noun}; the network has more. Narrow the question "
+        "(for example, start from a supplier closer to you) to see the rest."
+    )
+
+
+def _too_long(max_length: int) -> str:
+    return (
+        f"Showing paths of up to {max_length} suppliers; longer routes to your company "
+        "exist and are not listed. Narrow the question, or allow longer paths."
+    )
+
+
+def _search_stopped(shown: int) -> str:
+    return (
+        "The search stopped early because this part of the network is too tangled to list "
+        f"every route; there may be more paths than the {shown} shown. "
+        "Narrow the question (for example, start from a supplier closer to you)."
+    )
+
+
+def paths_to_root(
+    edges: Iterable[Edge], supplier_id: int, *, max_paths: int = 500, max_length: int = 30
+) -> PathsResult:
+    """Simple paths from the supplier to the company, shortest first then lexicographic.
+
+    At most ``max_paths`` paths of at most ``max_length`` suppliers; ``truncated`` says when
+    a bound (or the internal work limit on very loopy networks) left paths out.
+    """
+    if max_paths < 1 or max_length < 1:
+        raise ValueError("max_paths and max_length must be at least 1")
+    succ: dict[int, set[int]] = {}
+    ends: set[int] = set()  # suppliers selling to the company directly
+    for s, c in edges:
+        if c is None:
+            ends.add(s)
+        elif c != s:  # a self-loop is never on a simple path
+            succ.setdefault(s, set()).add(c)
+
+    # Only suppliers downstream of the start that can still reach the company matter.
+    reach = _reachable(succ, supplier_id)
+    pred: dict[int, list[int]] = {v: [] for v in reach}
+    for v in reach:
+        for w in succ.get(v, ()):
+            pred[w].append(v)
+    ends &= reach
+    useful = _reachable(pred, *ends)
+    if supplier_id not in useful:
+        return PathsResult([], False, None)
+
+    # A simple path has at most len(useful) suppliers, so longer bounds change nothing.
+    longest = min(max_length, len(useful))
+    walks = _walk_lengths(pred, ends, longest)
+    kids = {v: sorted(w for w in succ.get(v, ()) if walks[w]) for v in useful}
+    budget = [_WORK_LIMIT]
+    found: list[list[int]] = []
+    # Iterative deepening on the exact length gives (length, lexicographic) order without
+    # enumerating everything first: 4**10 equal-length paths stop after max_paths + 1.
+    for length in range(1, longest + 1):
+        if not (walks[supplier_id] >> length) & 1:
+            continue
+        for path in _paths_of_length(supplier_id, length, kids, walks, budget):
+            found.append(path)
+            if len(found) > max_paths:
+                return PathsResult(found[:max_paths], True, _too_many(max_paths))
+        if budget[0] < 0:
+            return PathsResult(found, True, _search_stopped(len(found)))
+    if longest == len(useful):
+        return PathsResult(found, False, None)
+    longer = _has_longer_path(supplier_id, max_length, succ, useful, ends, budget)
+    if longer is None:
+        return PathsResult(found, True, _search_stopped(len(found)))
+    return PathsResult(found, longer, _too_long(max_length) if longer else None)
+
+
+def _reachable(adjacency: dict[int, set[int]] | dict[int, list[int]], *starts: int) -> set[int]:
+    """Nodes reachable from ``starts`` (included) following ``adjacency``."""
+    seen = set(starts)
+    frontier = list(starts)
+    while frontier:
+        nxt = {w for v in frontier for w in adjacency.get(v, ()) if w not in seen}
+        seen.update(nxt)
+        frontier = nxt
+    return seen
+
+
+def _walk_lengths(pred: dict[int, list[int]], ends: set[int], longest: int) -> dict[int, int]:
+    """Bitset per node: bit k set when some walk of exactly k edges reaches the company.
+
+    Every simple path is a walk, so a clear bit prunes a DFS branch that cannot finish at
+    the wanted length; on a DAG this makes the path search output-sensitive.
+    """
+    walks = dict.fromkeys(pred, 0)
+    layer = set(ends)
+    for k in range(1, longest + 1):
+        if not layer:
+            break
+        for v in layer:
+            walks[v] |= 1 << k
+        layer = {u for v in layer for u in pred[v]}
+    return walks
+
+
+def _paths_of_length(
+    start: int, length: int, kids: dict[int, list[int]], walks: dict[int, int], budget: list[int]
+) -> Iterator[list[int]]:
+    """Simple paths of exactly ``length`` suppliers, lexicographic; stops when budget < 0."""
+    if length == 1:
+        yield [start]
+        return
+    path = [start]
+    on_path = {start}
+    stack = [iter(kids[start])]
+    while stack:
+        remaining = length - len(path)  # edges left to the company from the next supplier
+        for nxt in stack[-1]:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return
+            if nxt in on_path or not (walks[nxt] >> remaining) & 1:
+                continue
+            if remaining == 1:
+                yield [*path, nxt]
+                continue
+            path.append(nxt)
+            on_path.add(nxt)
+            stack.append(iter(kids[nxt]))
+            break
+        else:
+            stack.pop()
+            on_path.discard(path.pop())
+
+
+def _has_longer_path(
+    start: int,
+    max_length: int,
+    succ: dict[int, set[int]],
+    useful: set[int],
+    ends: set[int],
+    budget: list[int],
+) -> bool | None:
+    """Is there a simple path of more than ``max_length`` suppliers? None if unknown."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(useful)
+    graph.add_edges_from((v, w) for v in useful for w in succ.get(v, ()) if w in useful)
+    graph.add_edges_from((v, _COMPANY) for v in ends)
+    if nx.is_directed_acyclic_graph(graph):
+        # Every node reaches the company, so the DAG's longest path runs start -> company.
+        return nx.dag_longest_path_length(graph) > max_length
+    kids = {v: sorted(w for w in graph.successors(v) if w is not _COMPANY) for v in useful}
+    path = [start]
+    on_path = {start}
+    stack = [iter(kids[start])]
+    while stack:
+        for nxt in stack[-1]:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return None
+            if nxt in on_path:
+                continue
+            if len(path) >= max_length and nxt in ends:
+                return True
+            path.append(nxt)
+            on_path.add(nxt)
+            stack.append(iter(kids[nxt]))
+            break
+        else:
+            stack.pop()
+            on_path.discard(path.pop())
+    return False
+
+
+def find_cycles(edges: Iterable[Edge], *, limit: int = 100) -> list[list[int]]:
+    """Up to ``limit`` simple cycles (trading loops), each rotated to start at its smallest
+    id, sorted shortest first then lexicographic; the same edges in any order give the same
+    answer.
+
+    When the network has at most ``limit`` cycles, all of them are returned. Otherwise the
+    selection favours what a reviewer needs: every two-supplier loop first, then, for each
+    trading relationship not yet shown on a loop (smallest ids first), the shortest loop
+    through it; this can stop short of ``limit`` once every relationship on a loop is
+    shown. Self-loops (a supplier recorded as selling to itself) are data noise, not
+    loops, and are left out.
+    """
+    if limit <= 0:
+        return []
+    succ, n_components = _loop_edges({(s, c) for s, c in edges if c is not None and c != s})
+    n_nodes = len(succ)
+    n_arcs = sum(len(out) for out in succ.values())
+    # A strongly connected component has at least arcs - nodes + 1 simple cycles, so this
+    # skips enumeration when there are surely more than `limit`. Johnson's algorithm then
+    # costs O(nodes + arcs) per cycle, bounded by _CYCLE_WORK.
+    if n_arcs - n_nodes + n_components <= limit and (
+        (n_nodes + n_arcs) * (limit + 1) <= _CYCLE_WORK
+    ):
+        graph = nx.DiGraph((a, b) for a, out in succ.items() for b in out)
+        found = list(islice(nx.simple_cycles(graph), limit + 1))
+        if len(found) <= limit:
+            return sorted((_rotate(cycle) for cycle in found), key=_path_key)
+    return _loop_cover(succ, limit)
+
+
+def _loop_edges(pairs: set[tuple[int, int]]) -> tuple[dict[int, list[int]], int]:
+    """Sorted successor lists of the arcs inside strongly connected components (the only
+    arcs on cycles), and how many such components there are."""
+    if not pairs:
+        return {}, 0
+    arr = np.array(list(pairs), dtype=np.int64)
+    ids = np.unique(arr)
+    src = np.searchsorted(ids, arr[:, 0])
+    dst = np.searchsorted(ids, arr[:, 1])
+    matrix = sp.csr_matrix((np.ones(src.size), (src, dst)), shape=(ids.size, ids.size))
+    _, label = connected_components(matrix, directed=True, connection="strong")
+    inside = label[src] == label[dst]  # src != dst, so the component has 2+ suppliers
+    order = np.lexsort((dst[inside], src[inside]))
+    succ: dict[int, list[int]] = {}
+    for a, b in zip(
+        ids[src[inside][order]].tolist(), ids[dst[inside][order]].tolist(), strict=True
+    ):
+        succ.setdefault(a, []).append(b)
+    return succ, int(np.unique(label[src[inside]]).size)
+
+
+def _loop_cover(succ: dict[int, list[int]], limit: int) -> list[list[int]]:
+    """Two-supplier loops, then the shortest loop through each trading relationship (arc)
+    not yet on a chosen loop.
+
+    Each breadth-first search costs O(arcs) and yields a new loop, so the work is bounded
+    by limit * arcs however many cycles the network has.
+    """
+    arcs = [(a, b) for a, out in succ.items() for b in out]  # ascending: succ is sorted
+    arc_set = set(arcs)
+    chosen = [[a, b] for a, b in arcs if a < b and (b, a) in arc_set][:limit]
+    covered = {arc for cycle in chosen for arc in _arcs_of(cycle)}
+    for a, b in arcs:
+        if len(chosen) >= limit:
+            break
+        if (a, b) not in covered:
+            # a -> b, then the shortest way back: a shortest path never repeats a node.
+            cycle = _rotate([a, *_shortest_path(succ, b, a)[:-1]])
+            chosen.append(cycle)
+            covered.update(_arcs_of(cycle))
+    return sorted(chosen, key=_path_key)
+
+
+def _arcs_of(cycle: list[int]) -> Iterator[tuple[int, int]]:
+    return zip(cycle, cycle[1:] + cycle[:1], strict=True)
+
+
+def _shortest_path(succ: dict[int, list[int]], source: int, target: int) -> list[int]:
+    """Breadth-first search; source and target share a strongly connected component."""
+    parent: dict[int, int] = {source: source}
+    queue = [source]
+    for node in queue:  # the list grows while iterated: a FIFO queue
+        for nxt in succ[node]:
+            if nxt not in parent:
+                parent[nxt] = node
+                if nxt == target:
+                    path = [target]
+                    while path[-1] != source:
+                        path.append(parent[path[-1]])
+                    return path[::-1]
+                queue.append(nxt)
+    raise AssertionError(f"no path {source} -> {target} inside a strong component")
+
+
+def _rotate(cycle: list[int]) -> list[int]:
+    i = cycle.index(min(cycle))
+    return cycle[i:] + cycle[:i]

@@ -1,0 +1,203 @@
+"""Read-side questions about the network, answered with tenant-scoped Core queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationFailed
+from suppliers import graph
+from suppliers.countries import UnknownCountry, normalise_country
+from suppliers.kinds import SUPPLIER_KINDS
+from suppliers.models import Relationship, Supplier
+
+SORTS = {
+    "name": Supplier.name_key,
+    "country": Supplier.country,
+    "kind": Supplier.kind,
+    "tier": Supplier.tier,
+    "workers": Supplier.workers,
+    "updated": Supplier.updated_at,
+}
+RISK_BANDS = ("low", "medium", "high", "critical")
+IN_CHUNK = 900  # stay under SQLite's bound-parameter limits
+
+
+@dataclass(frozen=True)
+class SupplierFilters:
+    q: str = ""
+    country: str | None = None
+    kind: str | None = None
+    tier: int | None = None
+    band: str | None = None
+    sort: str = "name"
+
+
+def parse_filters(args: Any) -> SupplierFilters:
+    """Filters from query arguments; a bad value is a 422 that names it."""
+    details = []
+    country = (args.get("country") or "").strip() or None
+    if country:
+        try:
+            country = normalise_country(country)
+        except UnknownCountry as exc:
+            details.append({"field": "country", "message": str(exc)})
+    kind = (args.get("kind") or "").strip() or None
+    if kind and kind not in SUPPLIER_KINDS:
+        details.append({"field": "kind", "message": f'Unknown kind "{kind}".'})
+    tier_raw = (args.get("tier") or "").strip()
+    tier = None
+    if tier_raw:
+        if tier_raw.isdigit():
+            tier = int(tier_raw)
+        elif tier_raw != "none":
+            details.append({"field": "tier", "message": "tier is a whole number or none."})
+        else:
+            tier = 0
+    band = (args.get("band") or "").strip() or None
+    if band and band not in RISK_BANDS:
+        details.append({"field": "band", "message": f"band is one of {', '.join(RISK_BANDS)}."})
+    sort = (args.get("sort") or "name").strip()
+    if sort.lstrip("-") not in SORTS:
+        details.append({"field": "sort", "message": f"sort is one of {', '.join(SORTS)}."})
+    if details:
+        raise ValidationFailed(details[0]["message"], details)
+    q = (args.get("q") or "").strip()[:200]
+    return SupplierFilters(q=q, country=country, kind=kind, tier=tier, band=band, sort=sort)
+
+
+def supplier_query(org_id: int, filters: SupplierFilters) -> Select:
+    stmt = select(Supplier).where(Supplier.org_id == org_id)
+    if filters.q:
+        like = f"%{filters.q.casefold()}%"
+        stmt = stmt.where(
+            or_(
+                Supplier.name_key.like(like),
+                func.lower(Supplier.external_id).like(like),
+                func.lower(Supplier.os_id) == filters.q.casefold(),
+            )
+        )
+    if filters.country:
+        stmt = stmt.where(Supplier.country == filters.country)
+    if filters.kind:
+        stmt = stmt.where(Supplier.kind == filters.kind)
+    if filters.tier is not None:
+        stmt = stmt.where(Supplier.tier.is_(None) if filters.tier == 0 else
+                          Supplier.tier == filters.tier)
+    if filters.band:
+        # Risk scores arrive with the risk package; until then no supplier has a band.
+        stmt = stmt.where(False)
+    column = SORTS[filters.sort.lstrip("-")]
+    order = column.desc() if filters.sort.startswith("-") else column.asc()
+    return stmt.order_by(order.nulls_last(), Supplier.id)
+
+
+def counts(session: Session, org_id: int) -> dict[str, int]:
+    suppliers = session.scalar(select(func.count(Supplier.id)).where(Supplier.org_id == org_id))
+    edges = session.execute(
+        select(Relationship.kind, func.count(Relationship.id))
+        .where(Relationship.org_id == org_id).group_by(Relationship.kind)
+    ).all()
+    deepest = session.scalar(select(func.max(Supplier.tier)).where(Supplier.org_id == org_id))
+    agencies = session.scalar(
+        select(func.count(Supplier.id)).where(
+            Supplier.org_id == org_id,
+            Supplier.kind.in_(("recruitment_agency", "labour_provider")),
+        )
+    )
+    by_kind = dict(edges)
+    return {
+        "suppliers": suppliers or 0,
+        "relationships": sum(by_kind.values()),
+        "labour_edges": by_kind.get("labour", 0),
+        "deepest_tier": deepest or 0,
+        "labour_suppliers": agencies or 0,
+        "unmapped": session.scalar(
+            select(func.count(Supplier.id)).where(
+                Supplier.org_id == org_id, Supplier.tier.is_(None)
+            )
+        ) or 0,
+    }
+
+
+def _walk(session: Session, org_id: int, start: int, upstream: bool) -> list[tuple]:
+    """Edges reachable from `start`: towards its suppliers (upstream) or its customers."""
+    near = Relationship.customer_id if upstream else Relationship.supplier_id
+    seen, frontier, edges = {start}, [start], []
+    while frontier:
+        batch, frontier = frontier, []
+        for i in range(0, len(batch), IN_CHUNK):
+            rows = session.execute(
+                select(Relationship.id, Relationship.supplier_id, Relationship.customer_id,
+                       Relationship.kind, Relationship.product)
+                .where(Relationship.org_id == org_id, near.in_(batch[i:i + IN_CHUNK]))
+            ).all()
+            for row in rows:
+                edges.append(tuple(row))
+                nxt = row[2] if not upstream else row[1]
+                if nxt is not None and nxt not in seen:
+                    seen.add(nxt)
+                    frontier.append(nxt)
+    return edges
+
+
+def upstream_edges(session: Session, org_id: int, supplier_id: int) -> list[tuple]:
+    """(id, supplier_id, customer_id, kind, product) of the supplier's upstream subgraph."""
+    edges = _walk(session, org_id, supplier_id, upstream=True)
+    keep = set(graph.upstream_subgraph_edges([(e[1], e[2]) for e in edges], supplier_id))
+    return [e for e in edges if (e[1], e[2]) in keep]
+
+
+def paths(session: Session, org_id: int, supplier_id: int, **bounds: int) -> graph.PathsResult:
+    edges = _walk(session, org_id, supplier_id, upstream=False)
+    return graph.paths_to_root([(e[1], e[2]) for e in edges], supplier_id, **bounds)
+
+
+NODE_COLUMNS = (Supplier.id, Supplier.external_id, Supplier.name, Supplier.country,
+                Supplier.kind, Supplier.tier)
+
+
+def node_json(row: Any) -> dict[str, Any]:
+    return {"id": row[0], "external_id": row[1], "name": row[2], "country": row[3],
+            "kind": row[4], "tier": row[5], "risk": None}
+
+
+def edge_json(row: Any) -> dict[str, Any]:
+    return {"id": row[0], "source": row[1], "target": row[2], "kind": row[3], "product": row[4]}
+
+
+def network(session: Session, org_id: int, *, max_tier: int | None = None) -> dict[str, Any]:
+    """Every node and edge of the organisation's network (optionally only tiers <= max_tier)."""
+    nodes_q = select(*NODE_COLUMNS).where(Supplier.org_id == org_id).order_by(Supplier.id)
+    if max_tier is not None:
+        nodes_q = nodes_q.where(Supplier.tier <= max_tier)
+    nodes = session.execute(nodes_q).all()
+    edges = session.execute(
+        select(Relationship.id, Relationship.supplier_id, Relationship.customer_id,
+               Relationship.kind, Relationship.product)
+        .where(Relationship.org_id == org_id).order_by(Relationship.id)
+    ).all()
+    if max_tier is not None:
+        ids = {n[0] for n in nodes}
+        edges = [e for e in edges if e[1] in ids and (e[2] is None or e[2] in ids)]
+    return {"nodes": [node_json(n) for n in nodes], "edges": [edge_json(e) for e in edges]}
+
+
+def subnetwork(session: Session, org_id: int, supplier_id: int) -> dict[str, Any]:
+    """The supplier's upstream subgraph with the supplier itself, in the network's shape."""
+    edges = upstream_edges(session, org_id, supplier_id)
+    ids = {supplier_id} | {e[1] for e in edges}
+    nodes = []
+    id_list = sorted(ids)
+    for i in range(0, len(id_list), IN_CHUNK):
+        nodes += session.execute(
+            select(*NODE_COLUMNS).where(
+                Supplier.org_id == org_id, Supplier.id.in_(id_list[i:i + IN_CHUNK])
+            )
+        ).all()
+    nodes.sort(key=lambda n: n[0])
+    return {"nodes": [node_json(n) for n in nodes],
+            "edges": [edge_json(e) for e in sorted(edges)]}

@@ -1,0 +1,134 @@
+"""Relationships (edges) and the tiers they imply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+
+from app.activity.services import record
+from app.errors import Conflict, ValidationFailed, field_error
+from app.tenancy import get_owned
+from suppliers.graph_arrays import tiers_array
+from suppliers.kinds import RELATIONSHIP_KINDS
+from suppliers.models import Relationship, Supplier
+
+
+def _label(supplier: Supplier | None) -> str:
+    return supplier.name if supplier is not None else "our company"
+
+
+def add_relationship(
+    session: Session,
+    *,
+    org_id: int,
+    actor: Any,
+    supplier_id: Any,
+    customer_id: Any,
+    kind: Any = "goods",
+    product: Any = None,
+) -> Relationship:
+    """Add the edge supplier -> customer (None = the buying company)."""
+    if supplier_id in (None, ""):
+        raise field_error("supplier_id", "supplier_id is required.")
+    supplier = _owned_supplier(session, org_id, supplier_id, "supplier_id")
+    customer = None
+    if customer_id not in (None, ""):
+        customer = _owned_supplier(session, org_id, customer_id, "customer_id")
+    if customer is not None and customer.id == supplier.id:
+        raise field_error("customer_id", "A supplier cannot supply itself.")
+    if kind not in RELATIONSHIP_KINDS:
+        raise field_error(
+            "kind", f'Kind must be one of {", ".join(RELATIONSHIP_KINDS)}; got "{kind}".'
+        )
+    if product is not None and (not isinstance(product, str) or len(product.strip()) > 200):
+        raise field_error("product", "Product is text of at most 200 characters.")
+    product = (product or "").strip() or None
+    customer_key = customer.id if customer is not None else 0
+    exists = session.scalar(
+        select(Relationship.id).where(
+            Relationship.supplier_id == supplier.id,
+            Relationship.customer_key == customer_key,
+            Relationship.kind == kind,
+        )
+    )
+    if exists:
+        raise Conflict(
+            f"{supplier.name} already has a {kind} relationship with {_label(customer)}.",
+            [{"field": "customer_id", "message": f"Relationship {exists} exists."}],
+        )
+    rel = Relationship(
+        org_id=org_id, supplier_id=supplier.id, customer_id=customer and customer.id,
+        customer_key=customer_key, kind=kind, product=product,
+    )
+    session.add(rel)
+    session.flush()
+    record(
+        session, org_id=org_id, actor=actor, action="relationship.created", obj=rel,
+        object_type="relationship",
+        summary=f"{supplier.name} → {_label(customer)} ({kind})",
+    )
+    refresh_tiers(session, org_id)
+    return rel
+
+
+def _owned_supplier(session: Session, org_id: int, value: Any, field: str) -> Supplier:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise field_error(field, f"{field} must be a supplier id (a whole number).")
+    try:
+        return get_owned(session, Supplier, value, org_id)
+    except Exception as exc:  # NotFound, reported against the field
+        raise ValidationFailed(
+            f"No supplier {value} in your network.",
+            [{"field": field, "message": f"No supplier {value} in your network."}],
+        ) from exc
+
+
+def remove_relationship(session: Session, rel: Relationship, *, actor: Any) -> None:
+    org_id = rel.org_id
+    summary = f"{_label(rel.supplier)} → {_label(rel.customer)} ({rel.kind})"
+    rel_id = rel.id
+    session.delete(rel)
+    session.flush()
+    record(
+        session, org_id=org_id, actor=actor, action="relationship.deleted",
+        object_type="relationship", object_id=rel_id, summary=summary,
+    )
+    refresh_tiers(session, org_id)
+
+
+def refresh_tiers(session: Session, org_id: int) -> int:
+    """Recompute every supplier's tier; write only the ones that changed. Returns that count."""
+    nodes = session.execute(
+        select(Supplier.id, Supplier.tier).where(Supplier.org_id == org_id).order_by(Supplier.id)
+    ).all()
+    if not nodes:
+        return 0
+    ids = np.fromiter((n[0] for n in nodes), dtype=np.int64, count=len(nodes))
+    old = np.fromiter((n[1] or 0 for n in nodes), dtype=np.int64, count=len(nodes))
+    edges = session.execute(
+        select(Relationship.supplier_id, Relationship.customer_key).where(
+            Relationship.org_id == org_id
+        )
+    ).all()
+    src_ids = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
+    dst_ids = np.fromiter((e[1] for e in edges), dtype=np.int64, count=len(edges))
+    # ids are sorted, so searchsorted maps database ids to dense indices.
+    src = np.searchsorted(ids, src_ids)
+    dst = np.where(dst_ids == 0, -1, np.searchsorted(ids, dst_ids))
+    new = tiers_array(len(ids), src, dst).astype(np.int64)
+    new[new < 0] = 0
+    changed = np.nonzero(new != old)[0]
+    if changed.size:
+        table = Supplier.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(tier=bindparam("b_tier")),
+            [
+                {"b_id": int(ids[i]), "b_tier": int(new[i]) or None}
+                for i in changed.tolist()
+            ],
+        )
+        session.expire_all()  # loaded suppliers must not show their old tier
+    return int(changed.size)

@@ -1,0 +1,325 @@
+"""Supplier pages: list, detail, forms, relationships, import with progress, network view."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.access import roles_required
+from app.auth.roles import NETWORK_EDITORS
+from app.db import get_session
+from app.errors import AppError, ValidationFailed
+from app.tenancy import get_owned
+from app.uploads import kept_file
+from suppliers import jobs, queries, services
+from suppliers.api import export_response
+from suppliers.countries import country_choices, country_name
+from suppliers.exports import EXPORT_FORMATS, import_template
+from suppliers.forms import ConfirmForm, ImportForm, RelationshipForm, SupplierForm
+from suppliers.kinds import KIND_LABELS, SUPPLIER_KINDS
+from suppliers.models import ImportJob, Relationship, Supplier
+
+bp = Blueprint("suppliers", __name__, template_folder="templates")
+editors = roles_required(*sorted(NETWORK_EDITORS))
+PER_PAGE = 50
+MAX_DRAWN_NODES = 1500
+
+
+@bp.app_template_filter("country")
+def _country(code: str | None) -> str:
+    return country_name(code) if code else "—"
+
+
+@bp.app_template_filter("kind_label")
+def _kind_label(kind: str | None) -> str:
+    return KIND_LABELS.get(kind or "", kind or "—")
+
+
+def _org() -> int:
+    return current_user.org_id
+
+
+@bp.get("/suppliers")
+@editors
+def index():
+    db = get_session()
+    try:
+        filters = queries.parse_filters(request.args)
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+        filters = queries.SupplierFilters()
+    stmt = queries.supplier_query(_org(), filters)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    suppliers = db.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return render_template(
+        "suppliers/index.html", suppliers=suppliers, filters=filters, total=total, page=page,
+        per_page=PER_PAGE, kinds=SUPPLIER_KINDS, countries=country_choices(),
+        stats=queries.counts(db, _org()),
+    )
+
+
+def _apply_errors(form, exc: AppError) -> None:
+    for detail in exc.details:
+        field = getattr(form, detail.get("field") or "", None)
+        if field is not None:
+            field.errors = [*field.errors, detail["message"]]
+    flash(exc.message, "error")
+
+
+@bp.route("/suppliers/new", methods=["GET", "POST"])
+@editors
+def create():
+    form = SupplierForm()
+    if form.validate_on_submit():
+        db = get_session()
+        try:
+            supplier = services.create_supplier(
+                db, org_id=_org(), actor=current_user, values=form.values()
+            )
+        except AppError as exc:
+            _apply_errors(form, exc)
+        else:
+            db.commit()
+            flash(f"{supplier.name} added.", "success")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template("suppliers/form.html", form=form, supplier=None)
+
+
+@bp.get("/suppliers/<int:supplier_id>")
+@editors
+def detail(supplier_id: int):
+    db = get_session()
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    customers = db.scalars(
+        select(Relationship).where(Relationship.supplier_id == supplier.id)
+        .order_by(Relationship.customer_key)
+    ).all()
+    upstream = db.scalars(
+        select(Relationship).where(Relationship.customer_id == supplier.id)
+        .order_by(Relationship.supplier_id)
+    ).all()
+    paths = queries.paths(db, _org(), supplier.id, max_paths=50)
+    names = dict(db.execute(
+        select(Supplier.id, Supplier.name).where(
+            Supplier.org_id == _org(), Supplier.id.in_({i for p in paths.paths for i in p})
+        )
+    ).all())
+    return render_template(
+        "suppliers/detail.html", supplier=supplier, customers=customers, upstream=upstream,
+        paths=paths, names=names, rel_form=RelationshipForm(), confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])
+@editors
+def edit(supplier_id: int):
+    db = get_session()
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    form = SupplierForm(obj=supplier)
+    if request.method == "GET":
+        form.products.data = "; ".join(supplier.products or [])
+        form.version.data = str(supplier.version)
+    if form.validate_on_submit():
+        raw_version = str(form.version.data or "")
+        version = int(raw_version) if raw_version.isdigit() else None
+        try:
+            services.update_supplier(
+                db, supplier, actor=current_user, values=form.values(), expected_version=version
+            )
+            db.commit()
+        except AppError as exc:
+            db.rollback()
+            _apply_errors(form, exc)
+        except StaleDataError:
+            db.rollback()
+            flash("Someone else saved this supplier at the same moment. Reload and retry.",
+                  "error")
+        else:
+            flash("Changes saved.", "success")
+            return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template("suppliers/form.html", form=form, supplier=supplier)
+
+
+@bp.route("/suppliers/<int:supplier_id>/delete", methods=["GET", "POST"])
+@editors
+def delete(supplier_id: int):
+    db = get_session()
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = supplier.name
+        services.delete_supplier(db, supplier, actor=current_user)
+        db.commit()
+        flash(f"{name} and its relationships were deleted.", "info")
+        return redirect(url_for("suppliers.index"))
+    edges = db.scalar(
+        select(func.count(Relationship.id)).where(
+            (Relationship.supplier_id == supplier.id) | (Relationship.customer_id == supplier.id)
+        )
+    )
+    return render_template("suppliers/delete.html", supplier=supplier, form=form, edges=edges)
+
+
+def _resolve(db, text: str) -> Supplier | None:
+    """A supplier by external ID or exact name, for the relationship form."""
+    text = text.strip()
+    if not text:
+        return None
+    found = db.scalars(select(Supplier).where(
+        Supplier.org_id == _org(), Supplier.external_id == text)).first()
+    if found:
+        return found
+    matches = db.scalars(select(Supplier).where(
+        Supplier.org_id == _org(), Supplier.name_key == text.casefold()).limit(2)).all()
+    if len(matches) == 1:
+        return matches[0]
+    problem = (
+        "matches several suppliers; use the external ID" if matches
+        else "is not in your network"
+    )
+    raise ValidationFailed(f'"{text}" {problem}.', [{"field": "other", "message": problem}])
+
+
+@bp.post("/suppliers/<int:supplier_id>/relationships")
+@editors
+def add_relationship(supplier_id: int):
+    db = get_session()
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    form = RelationshipForm()
+    try:
+        if not form.validate():
+            raise ValidationFailed("Check the relationship form.")
+        other = _resolve(db, form.other.data or "")
+        if form.direction.data == "supplier":
+            if other is None:
+                raise ValidationFailed("Name the supplier this one buys from.")
+            source, target = other.id, supplier.id
+        else:
+            source, target = supplier.id, other.id if other else None
+        services.add_relationship(
+            db, org_id=_org(), actor=current_user, supplier_id=source, customer_id=target,
+            kind=form.kind.data, product=form.product.data,
+        )
+        db.commit()
+        flash("Relationship added.", "success")
+    except AppError as exc:
+        db.rollback()
+        flash(exc.message, "error")
+    return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+
+
+@bp.post("/relationships/<int:relationship_id>/delete")
+@editors
+def delete_relationship(relationship_id: int):
+    db = get_session()
+    rel = get_owned(db, Relationship, relationship_id, _org())
+    back = request.form.get("back", type=int) or rel.supplier_id
+    services.remove_relationship(db, rel, actor=current_user)
+    db.commit()
+    flash("Relationship removed.", "info")
+    return redirect(url_for("suppliers.detail", supplier_id=back))
+
+
+@bp.route("/suppliers/import", methods=["GET", "POST"])
+@editors
+def import_page():
+    form = ImportForm()
+    db = get_session()
+    if form.validate_on_submit():
+        with kept_file() as (path, filename):
+            job = ImportJob(org_id=_org(), user_id=current_user.id, filename=filename,
+                            dry_run=bool(form.dry_run.data))
+            db.add(job)
+            db.commit()
+            jobs.start(current_app._get_current_object(), job.id, path)
+        return redirect(url_for("suppliers.import_job", job_id=job.id))
+    recent = db.scalars(
+        select(ImportJob).where(ImportJob.org_id == _org())
+        .order_by(ImportJob.id.desc()).limit(10)
+    ).all()
+    return render_template("suppliers/import.html", form=form, recent=recent)
+
+
+@bp.get("/suppliers/imports/<int:job_id>")
+@editors
+def import_job(job_id: int):
+    job = get_owned(get_session(), ImportJob, job_id, _org())
+    return render_template("suppliers/import_job.html", job=job)
+
+
+@bp.get("/suppliers/imports/<int:job_id>/status")
+@editors
+def import_status(job_id: int):
+    job = get_owned(get_session(), ImportJob, job_id, _org())
+    return jsonify(status=job.status, rows_read=job.rows_read, finished=job.finished,
+                   message=job.message)
+
+
+@bp.get("/suppliers/import-template.xlsx")
+@editors
+def template_download():
+    return current_app.response_class(
+        import_template(), mimetype=EXPORT_FORMATS["xlsx"],
+        headers={"Content-Disposition": 'attachment; filename="tierlight-suppliers-template.xlsx"'},
+    )
+
+
+@bp.get("/suppliers/export")
+@editors
+def export():
+    return export_response(request.args.get("format", "xlsx"))
+
+
+@bp.get("/suppliers/network")
+@editors
+def network_view():
+    db = get_session()
+    total = db.scalar(select(func.count(Supplier.id)).where(Supplier.org_id == _org())) or 0
+    focus_id = request.args.get("focus", type=int)
+    focus = get_owned(db, Supplier, focus_id, _org()) if focus_id else None
+    max_tier = request.args.get("tiers", type=int)
+    deepest = db.scalar(select(func.max(Supplier.tier)).where(Supplier.org_id == _org())) or 1
+    hint = ""
+    if focus is not None:
+        data_url = url_for("suppliers_api.upstream", supplier_id=focus.id)
+        hint = f"Showing {focus.name} and everything upstream of it."
+    else:
+        if max_tier is None and total > MAX_DRAWN_NODES:
+            max_tier = _tiers_that_fit(db)
+        data_url = url_for("suppliers_api.network", max_tier=max_tier)
+        if max_tier is not None:
+            hint = (f"Showing tiers 1–{max_tier} of {total:,} suppliers. Focus on a supplier "
+                    "to see everything upstream of it.")
+    return render_template(
+        "suppliers/network.html", total=total, focus=focus, max_tier=max_tier,
+        data_url=data_url, shown_hint=hint, company_name=current_user.org.name,
+        supplier_url=url_for("suppliers.detail", supplier_id=0),
+        tier_options=list(range(1, max(deepest, 1) + 1)), max_nodes=MAX_DRAWN_NODES,
+    )
+
+
+def _tiers_that_fit(db) -> int:
+    per_tier = db.execute(
+        select(Supplier.tier, func.count(Supplier.id))
+        .where(Supplier.org_id == _org(), Supplier.tier.is_not(None))
+        .group_by(Supplier.tier).order_by(Supplier.tier)
+    ).all()
+    shown, fit = 0, 1
+    for tier, count in per_tier:
+        shown += count
+        if shown > MAX_DRAWN_NODES:
+            break
+        fit = tier
+    return fit
