@@ -12,30 +12,16 @@ import codecs
 import csv
 import io
 import os
-import pyexpat
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from itertools import chain, islice
 from typing import Any, Literal
 
-import openpyxl
 from defusedxml.common import DefusedXmlException
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.reader.excel import ExcelReader
-from openpyxl.styles import Font
-from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel, from_ISO8601
-from openpyxl.utils.escape import unescape
 from openpyxl.xml import DEFUSEDXML
-from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS
-from openpyxl.xml.functions import fromstring
 
 if not DEFUSEDXML:  # pragma: no cover - a deployment error: fail closed, never parse unsafely
     raise ImportError("openpyxl must use defusedxml (OPENPYXL_DEFUSEDXML must not be False)")
@@ -48,7 +34,6 @@ MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # 100,000 openpyxl-written supplier rows
 MAX_COMPRESSION_RATIO = 100             # checked for parts over 1 MB; real sheets are ~10:1
 MAX_SHEET_ROWS = 1_048_576              # Excel's last row: more (blank rows too) is forged
 MAX_SHARED_STRINGS = 2_000_000          # distinct texts; bounds the one table held in memory
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
           (b"GIF8", "a GIF image"), (b"%PDF-", "a PDF document"),
@@ -60,9 +45,6 @@ _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image
 _SAVE_AS_XLSX = {".xls", ".xlsm", ".xlsb", ".xlt", ".xltx", ".ods", ".numbers"}
 _HEADER_JUNK = re.compile(r"[^0-9a-z]+")
 _RESAVE = "Open it in Excel and save it again as .xlsx."
-_CHUNK = 256 * 1024
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "  # pyexpat's "uri name"
-_ROW, _C, _V, _T, _RPH, _SI = (_MAIN + tag for tag in ("row", "c", "v", "t", "rPh", "si"))
 
 
 class SpreadsheetError(Exception):
@@ -288,137 +270,13 @@ def open_table(path: str | os.PathLike[str], filename: str, expected_columns: Se
             return _table("csv", source, canon, expected_columns, max_rows, handle.close)
         check_xlsx_archive(handle)
         width = [MAX_HEADER_COLUMNS]
-        source = _xlsx_source(handle, width)
+        from app.xlsx_stream import xlsx_source
+
+        source = xlsx_source(handle, width)
         return _table("xlsx", source, canon, expected_columns, max_rows, handle.close, width)
     except Exception as exc:
         handle.close()
         raise _unreadable(exc) from exc
-
-
-def _xlsx_source(handle: Any, width: list[int]) -> Iterator[tuple[int, list[object]]]:
-    """Rows of the first worksheet. openpyxl (through defusedxml) reads the workbook's structure;
-    the cells go through _xml_items: openpyxl's read-only mode took 36 s for 100,000 rows here
-    (it parses a sheet without <dimension> twice, in pure Python); pyexpat takes about 6."""
-    reader = ExcelReader(handle, read_only=True, data_only=True, keep_links=False)
-    reader.read_manifest()
-    reader.read_workbook()
-    archive = reader.archive
-    sheet = next((rel.target for _, rel in reader.parser.find_sheets()
-                  if rel.Type.endswith("/worksheet") and rel.target in reader.valid_files), None)
-    if sheet is None:
-        raise SpreadsheetError("The workbook has no worksheet.", code="empty")
-    dates: set[int] = set()
-    if ARC_STYLE in reader.valid_files:
-        dates = Stylesheet.from_tree(fromstring(archive.read(ARC_STYLE))).date_formats
-    strings: list[object] = []
-    part = reader.package.find(SHARED_STRINGS)
-    if part is not None:
-        with archive.open(part.PartName[1:]) as src:
-            items = _xml_items(src, [1], (), frozenset(), None)
-            strings = [v[0] or "" for _, v in islice(items, MAX_SHARED_STRINGS + 1)]
-        if len(strings) > MAX_SHARED_STRINGS:
-            raise SpreadsheetError(f"The workbook holds more than {MAX_SHARED_STRINGS:,} "
-                                   "different texts; split it into smaller files.")
-    return _xml_items(archive.open(sheet), width, strings, {str(i) for i in dates},
-                      reader.wb.epoch)
-
-
-def _column(ref: str) -> int:
-    """1-based column of a cell reference: "AB12" -> 28."""
-    number = 0
-    for ch in ref.rstrip("0123456789"):
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _refuse_dtd(*_: object) -> None:
-    # Entity attacks (billion laughs, XXE) need a DTD, and spreadsheet programs never write one.
-    raise SpreadsheetError(f"The workbook contains an XML document type declaration, which is "
-                           f"refused for safety. {_RESAVE}")
-
-
-def _xml_items(src: Any, width: list[int], strings: Sequence[object], dates: Any,
-               epoch: Any) -> Iterator[tuple[int, list[object]]]:
-    """Stream sheet XML as (row number, [values of columns 1..width[0]]); a shared-string
-    table comes out as one single-cell "row" per <si>. Only start and text callbacks run Python
-    (a Python end callback would cost a third more): a <v> or <t> holds the first text callback
-    after it, exact because chunks are cut before a "<" so no text straddles two Parse() calls,
-    and the builtin `len` as end callback makes expat flush its text buffer at every end tag."""
-    parser = pyexpat.ParserCreate(namespace_separator=" ")
-    parser.buffer_text, parser.buffer_size = True, 2 * _CHUNK
-    parser.StartDoctypeDeclHandler = _refuse_dtd
-    parser.EndElementHandler = len
-    done: list[tuple[int, list[object]]] = []
-    parts: list[str] = []
-    row = col = 0
-    kind, style, values, capture, skip = "n", None, [], False, False
-
-    def finish_cell() -> None:
-        nonlocal parts
-        if 0 < col <= len(values):
-            text = "".join(parts)
-            if kind == "n":
-                value: object = float(text) if "." in text or "e" in text or "E" in text \
-                    else int(text)
-                if style in dates:
-                    with suppress(ValueError, OverflowError):  # beyond the calendar: a number
-                        value = from_excel(value, epoch)
-            elif kind == "s":
-                value = strings[int(text)]
-            elif kind == "b":
-                value = text.strip() == "1"
-            elif kind == "d":
-                value = from_ISO8601(text.strip())
-            else:  # inlineStr, str (a formula's text), e ("#N/A"); Excel writes CR as _x000D_
-                value = unescape(text) if "_x" in text else text
-            values[col - 1] = value
-        parts = []
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        nonlocal row, col, kind, style, values, capture, skip
-        capture = False
-        if name == _C:
-            if parts:
-                finish_cell()
-            ref = attrs.get("r")
-            col = _column(ref) if ref else col + 1
-            kind, style, skip = attrs.get("t", "n"), attrs.get("s"), False
-        elif name == _V or (name == _T and not skip):
-            capture = True
-        elif name in (_ROW, _SI):
-            if parts:
-                finish_cell()
-            if row:
-                done.append((row, values))
-            ref = attrs.get("r")
-            row, values = int(ref) if ref else row + 1, [None] * width[0]
-            col, kind, skip = (0, "n", False) if name == _ROW else (1, "inlineStr", False)
-        elif name == _RPH:  # a phonetic guide, not part of the text
-            skip = True
-
-    def text(data: str) -> None:
-        nonlocal capture
-        if capture:
-            parts.append(data)
-            capture = False
-
-    parser.StartElementHandler, parser.CharacterDataHandler = start, text
-    rest, final = b"", False
-    while not final:
-        chunk = rest + src.read(_CHUNK)
-        final = len(chunk) == len(rest)
-        cut = chunk.rfind(b"<")
-        if final or cut <= 0 or len(chunk) - cut > _CHUNK:  # never carry more than a chunk
-            cut = len(chunk)
-        parser.Parse(chunk[:cut], final)
-        rest = chunk[cut:]
-        if final:
-            if parts:
-                finish_cell()
-            if row:
-                done.append((row, values))
-        yield from done
-        done.clear()
 
 
 def _open_csv(path: Any) -> io.TextIOWrapper:
@@ -445,65 +303,3 @@ def _csv_reader(f: io.TextIOWrapper) -> Iterator[list[str]]:
     counts = {d: first.count(d) for d in (",", ";", "\t")}
     f.seek(0)
     return csv.reader(f, delimiter=max(counts, key=counts.__getitem__))
-
-
-def neutralise(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with "'" so it shows as text."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def _xlsx_text(value: object) -> str:
-    text = str(neutralise(value if isinstance(value, str) else str(value)))
-    if ILLEGAL_CHARACTERS_RE.search(text):  # XML 1.0 cannot hold most control characters
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return text[:32767]  # Excel's cell limit: longer text makes Excel "repair" the file
-
-
-def _xlsx_value(sheet: Any, value: object) -> object:
-    if value is None or isinstance(value, bool | int | float | Decimal) \
-            or hasattr(value, "isoformat"):  # numbers and dates stay typed
-        return value
-    text = _xlsx_text(value)
-    if text in ERROR_CODES:  # openpyxl would type "#N/A" as an error cell: force a string
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"
-        return cell
-    return text  # openpyxl types other text as "s" (never "f": neutralise removed any "=")
-
-
-def write_xlsx(path_or_buffer: Any,
-               sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> None:
-    """Stream a workbook: bold frozen header, widths from the first rows, text never a formula."""
-    if not sheets:
-        raise ValueError("write_xlsx needs at least one sheet")
-    workbook = openpyxl.Workbook(write_only=True)
-    bold = Font(bold=True)
-    for title, header, rows in sheets:
-        sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", title)[:31])
-        row_iter = iter(rows)
-        sample = list(islice(row_iter, 50))
-        for i, name in enumerate(header):
-            longest = max([len(str(name))] + [len(str(r[i])) for r in sample
-                                                if i < len(r) and r[i] is not None])
-            sheet.column_dimensions[get_column_letter(i + 1)].width = min(max(longest + 2, 10), 60)
-        sheet.freeze_panes = "A2"
-        cells = []
-        for name in header:
-            cell = WriteOnlyCell(sheet, value=_xlsx_text(name))
-            cell.data_type, cell.font = "s", bold
-            cells.append(cell)
-        sheet.append(cells)
-        for row in chain(sample, row_iter):
-            sheet.append([_xlsx_value(sheet, v) for v in row])
-    workbook.save(path_or_buffer)
-
-
-def write_csv(buffer: io.TextIOBase, header: Sequence[object],
-              rows: Iterable[Sequence[object]]) -> None:
-    """CSV with every cell neutralised; None becomes an empty cell."""
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(v) for v in header])
-    for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.spreadsheets import write_csv, write_xlsx
+from app.exports import write_csv, write_xlsx
 from suppliers.countries import country_name
 from suppliers.importer import COLUMN_HELP, REQUIRED_COLUMNS, SUPPLIER_COLUMNS
 from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS

@@ -14,16 +14,13 @@ from typing import Any
 import openpyxl
 import pytest
 
-from app import spreadsheets
+from app import spreadsheets, xlsx_stream
+from app.exports import FORMULA_PREFIXES, neutralise, write_csv, write_xlsx
 from app.spreadsheets import (
-    FORMULA_PREFIXES,
     SpreadsheetError,
     check_xlsx_archive,
     detect_format,
-    neutralise,
     open_table,
-    write_csv,
-    write_xlsx,
 )
 
 COLUMNS = ("external_id", "name", "country", "workers", "audited_on")
@@ -330,7 +327,7 @@ def test_rows_beyond_the_spreadsheet_limit_are_refused_even_when_blank(tmp_path,
 
 
 def test_shared_string_table_is_capped(tmp_path, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_SHARED_STRINGS", 3)
+    monkeypatch.setattr(xlsx_stream, "MAX_SHARED_STRINGS", 3)
     strings = f'<sst xmlns="{MAIN_NS}">' + "<si><t>x</t></si>" * 4 + "</sst>"
     path = build_xlsx(tmp_path / "s.xlsx", sheet_xml(""), strings)
     with pytest.raises(SpreadsheetError, match="more than 3 different texts"):
@@ -381,7 +378,7 @@ def test_zip_bomb_is_refused_before_any_xml_parser(tmp_path, monkeypatch):
                 member.write(block)
             member.write(b"</sheetData></worksheet>")
     assert path.stat().st_size < 2 * 1024 * 1024
-    monkeypatch.setattr(spreadsheets, "ExcelReader", pytest.fail)  # must never be reached
+    monkeypatch.setattr(xlsx_stream, "ExcelReader", pytest.fail)  # must never be reached
     with pytest.raises(SpreadsheetError, match=r"expands [\d,]+ times when unzipped") as info:
         open_table(path, "bomb.xlsx", COLUMNS)
     assert (info.value.status, info.value.code) == (422, "archive_too_large")

@@ -1,0 +1,36 @@
+"""Run every benchmark and print its figures (`make bench`). Benchmarks are not tests.
+
+Set BENCH_DATABASE_URL to repeat the database-bound ones on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNS = [
+    ["bench_graph.py"],
+    ["bench_import.py", "--rows", "100000"],
+    ["bench_network_api.py", "--suppliers", "20000"],
+]
+
+
+def main() -> int:
+    pg = os.environ.get("BENCH_DATABASE_URL")
+    runs = list(RUNS)
+    if pg:
+        runs += [["bench_import.py", "--rows", "100000", "--database-url", pg],
+                 ["bench_network_api.py", "--suppliers", "20000", "--database-url", pg]]
+    for args in runs:
+        print(f"\n$ python bench/{' '.join(args)}", flush=True)
+        done = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=False)
+        if done.returncode:
+            return done.returncode
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
