@@ -36,6 +36,8 @@ class Registry:
     cards: list[DashboardCard] = field(default_factory=list)
     # demo seeders take (session, orgs: dict[str, Organization]) and must be idempotent
     demo_seeders: list[Callable[[Any, dict], None]] = field(default_factory=list)
+    # JSON schemas of API resources, for the OpenAPI document (app/openapi.py)
+    openapi_schemas: dict[str, dict] = field(default_factory=dict)
 
 
 def registry(app: Flask | None = None) -> Registry:

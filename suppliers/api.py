@@ -10,6 +10,7 @@ from app.api import json_body, paginate
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
 from app.errors import ValidationFailed
+from app.openapi import responds
 from app.tenancy import get_owned, owned
 from app.uploads import received_file
 from suppliers import queries, services
@@ -31,7 +32,9 @@ def _flag(name: str) -> bool:
 
 @bp.get("/suppliers")
 @editors
+@responds("Supplier", many=True)
 def list_suppliers():
+    """Suppliers of your network, filtered by q, country, kind, tier, band; sorted by sort."""
     filters = queries.parse_filters(request.args)
     return jsonify(paginate(get_session(), queries.supplier_query(_org(), filters),
                             supplier_json))
@@ -39,7 +42,9 @@ def list_suppliers():
 
 @bp.post("/suppliers")
 @editors
+@responds("Supplier")
 def create_supplier():
+    """Create a supplier."""
     db = get_session()
     supplier = services.create_supplier(
         db, org_id=_org(), actor=current_user, values=supplier_input(json_body())
@@ -50,13 +55,17 @@ def create_supplier():
 
 @bp.get("/suppliers/<int:supplier_id>")
 @editors
+@responds("Supplier")
 def get_supplier(supplier_id: int):
+    """One supplier, with its tier."""
     return jsonify(supplier_json(get_owned(get_session(), Supplier, supplier_id, _org())))
 
 
 @bp.patch("/suppliers/<int:supplier_id>")
 @editors
+@responds("Supplier")
 def update_supplier(supplier_id: int):
+    """Change some fields of a supplier; send `version` to refuse a stale edit (409)."""
     db = get_session()
     supplier = get_owned(db, Supplier, supplier_id, _org())
     body = json_body()
@@ -74,6 +83,7 @@ def update_supplier(supplier_id: int):
 @bp.delete("/suppliers/<int:supplier_id>")
 @editors
 def delete_supplier(supplier_id: int):
+    """Delete a supplier and its relationships (204)."""
     db = get_session()
     services.delete_supplier(db, get_owned(db, Supplier, supplier_id, _org()), actor=current_user)
     db.commit()
@@ -82,7 +92,12 @@ def delete_supplier(supplier_id: int):
 
 @bp.post("/suppliers/import")
 @editors
+@responds("ImportResult")
 def import_suppliers():
+    """Import suppliers from an .xlsx or .csv upload (multipart field `file`).
+
+    All or nothing: 422 lists every row error and writes nothing. `?dry_run=1` validates only.
+    """
     db = get_session()
     with received_file() as (path, filename):
         summary = services.import_file(
@@ -99,6 +114,7 @@ def import_suppliers():
 @bp.get("/suppliers/import-template.xlsx")
 @editors
 def import_template_xlsx():
+    """The import template, with a sheet that explains each column."""
     return Response(
         import_template(), mimetype=EXPORT_FORMATS["xlsx"],
         headers={"Content-Disposition": 'attachment; filename="tierlight-suppliers-template.xlsx"'},
@@ -119,12 +135,15 @@ def export_response(fmt: str) -> Response:
 @bp.get("/suppliers/export")
 @editors
 def export():
+    """Every supplier as `?format=xlsx` or `csv`, formula-safe."""
     return export_response(request.args.get("format", "xlsx"))
 
 
 @bp.get("/relationships")
 @editors
+@responds("Relationship", many=True)
 def list_relationships():
+    """Relationships (edges), optionally for one supplier_id or customer_id."""
     stmt = owned(Relationship, _org()).order_by(Relationship.id)
     supplier_id = request.args.get("supplier_id", type=int)
     if supplier_id is not None:
@@ -137,7 +156,9 @@ def list_relationships():
 
 @bp.post("/relationships")
 @editors
+@responds("Relationship")
 def create_relationship():
+    """Add an edge supplier -> customer (customer_id null = our company)."""
     body = json_body()
     unknown = sorted(set(body) - {"supplier_id", "customer_id", "kind", "product"})
     if unknown:
@@ -156,6 +177,7 @@ def create_relationship():
 @bp.delete("/relationships/<int:relationship_id>")
 @editors
 def delete_relationship(relationship_id: int):
+    """Remove an edge (204)."""
     db = get_session()
     rel = get_owned(db, Relationship, relationship_id, _org())
     services.remove_relationship(db, rel, actor=current_user)
@@ -165,14 +187,18 @@ def delete_relationship(relationship_id: int):
 
 @bp.get("/network")
 @editors
+@responds("Network")
 def network():
+    """The whole network: nodes with tiers, and edges (`?max_tier=` to cut it)."""
     max_tier = request.args.get("max_tier", type=int)
     return jsonify(queries.network(get_session(), _org(), max_tier=max_tier))
 
 
 @bp.get("/suppliers/<int:supplier_id>/upstream")
 @editors
+@responds("Network")
 def upstream(supplier_id: int):
+    """The supplier and everything upstream of it, in the network's shape."""
     db = get_session()
     get_owned(db, Supplier, supplier_id, _org())
     return jsonify(queries.subnetwork(db, _org(), supplier_id))
@@ -180,7 +206,9 @@ def upstream(supplier_id: int):
 
 @bp.get("/suppliers/<int:supplier_id>/paths")
 @editors
+@responds("Paths")
 def paths(supplier_id: int):
+    """Every path from the supplier to our company (bounded; `truncated` says when cut)."""
     db = get_session()
     get_owned(db, Supplier, supplier_id, _org())
     result = queries.paths(db, _org(), supplier_id)

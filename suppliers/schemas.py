@@ -76,3 +76,53 @@ def relationship_json(r: Relationship) -> dict[str, Any]:
         "kind": r.kind,
         "product": r.product,
     }
+
+
+_ID = {"type": "integer"}
+_TEXT = {"type": ["string", "null"]}
+_COUNT = {"type": ["integer", "null"], "minimum": 0}
+KINDS_ENUM = {"type": "string", "enum": ["manufacturer", "processor", "raw_material", "farm",
+                                         "mine", "recruitment_agency", "labour_provider",
+                                         "logistics", "trader", "other"]}
+EDGE_KIND = {"type": "string", "enum": ["goods", "labour", "services"]}
+NODE = {"type": "object", "properties": {
+    "id": _ID, "external_id": _TEXT, "name": {"type": "string"},
+    "country": {"type": "string"}, "kind": KINDS_ENUM, "tier": {"type": ["integer", "null"]},
+    "risk": {"type": ["object", "null"]}}}
+EDGE = {"type": "object", "properties": {
+    "id": _ID, "source": _ID, "target": {"type": ["integer", "null"]}, "kind": EDGE_KIND,
+    "product": _TEXT}}
+
+OPENAPI_SCHEMAS = {
+    "Supplier": {
+        "type": "object",
+        "required": ["name", "country"],
+        "properties": {
+            "id": {**_ID, "readOnly": True}, "external_id": _TEXT,
+            "name": {"type": "string", "maxLength": 300},
+            "country": {"type": "string", "description":
+                        "ISO 3166-1 alpha-2 out; alpha-2, alpha-3 or an English name in"},
+            "kind": KINDS_ENUM, "sector": _TEXT,
+            "products": {"type": "array", "items": {"type": "string"}}, "address": _TEXT,
+            "workers": _COUNT, "migrant_workers": _COUNT, "female_workers": _COUNT,
+            "identifiers": {"type": "object", "properties": {
+                "os_id": _TEXT, "lei": _TEXT, "duns": _TEXT}},
+            "tier": {"type": ["integer", "null"], "readOnly": True},
+            "risk": {"type": ["object", "null"], "readOnly": True},
+            "version": {**_ID, "description": "send it back with PATCH to refuse stale edits"},
+        },
+    },
+    "Relationship": {"type": "object", "properties": {
+        "id": {**_ID, "readOnly": True}, "supplier_id": _ID,
+        "customer_id": {"type": ["integer", "null"], "description": "null = our company"},
+        "kind": EDGE_KIND, "product": _TEXT}},
+    "Network": {"type": "object", "properties": {
+        "nodes": {"type": "array", "items": NODE}, "edges": {"type": "array", "items": EDGE}}},
+    "Paths": {"type": "object", "properties": {
+        "paths": {"type": "array", "items": {"type": "array", "items": _ID}},
+        "truncated": {"type": "boolean"}, "message": _TEXT}},
+    "ImportResult": {"type": "object", "properties": {
+        "rows": _ID, "created": _ID, "updated": _ID, "unchanged": _ID,
+        "relationships_created": _ID, "dry_run": {"type": "boolean"},
+        "notes": {"type": "array", "items": {"type": "string"}}}},
+}

@@ -27,6 +27,7 @@ def _network_card(session, user) -> list[dict]:
 
 def init_app(app: Flask) -> None:
     from suppliers import api, cli, demo, views
+    from suppliers.schemas import OPENAPI_SCHEMAS
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
@@ -38,3 +39,4 @@ def init_app(app: Flask) -> None:
     reg.nav.append(NavItem("Activity", "main.activity", NETWORK_EDITORS, order=90))
     reg.cards.append(DashboardCard("Supply network", NETWORK_EDITORS, _network_card, order=10))
     reg.demo_seeders.append(demo.seed)
+    reg.openapi_schemas.update(OPENAPI_SCHEMAS)

@@ -19,6 +19,7 @@ bp = Blueprint("auth_api", __name__, url_prefix="/api/v1")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @public
 def create_token():
+    """A token for an email and password: `{token, expires_at}`; send it as a Bearer token."""
     body = json_body()
     email, password = body.get("email"), body.get("password")
     if not isinstance(email, str) or not isinstance(password, str):
@@ -47,6 +48,7 @@ def create_token():
 @bp.delete("/auth/tokens/current")
 @login_required
 def revoke_current_token():
+    """Revoke the token this request uses (204)."""
     token = g.get("api_token")
     if token is None:
         raise Unauthorized("This call needs a Bearer token; browser sessions sign out instead.")
@@ -59,6 +61,7 @@ def revoke_current_token():
 @bp.get("/me")
 @login_required
 def me():
+    """Who you are: email, role and organisation."""
     return jsonify(
         id=current_user.id,
         email=current_user.email,
