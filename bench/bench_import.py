@@ -21,22 +21,32 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import make_app, peak_rss_mb, supplier_workbook, timed
 
 
+def _app_and_org(url: str | None, name: str):
+    from app.auth.services import create_org
+    from app.db import get_db
+
+    app = make_app(url)
+    with app.app_context():
+        session = get_db(app).new_session()
+        org_id = create_org(session, name=name, kind="buyer").id
+        session.commit()
+        session.close()
+    return app, org_id
+
+
 def floor(path: Path, url: str | None) -> dict:
     import openpyxl
     from sqlalchemy import insert
 
-    from app.auth.services import create_org
     from app.db import get_db, utcnow
     from app.spreadsheets import open_table
     from bench.common import HEADER
     from suppliers.models import Relationship, Supplier
 
-    app = make_app(url)
+    app, org_id = _app_and_org(url, "Floor Buyer")
     results: dict = {}
     with app.app_context():
         session = get_db(app).new_session()
-        org = create_org(session, name="Floor Buyer", kind="buyer")
-        session.commit()
         with timed(results, "openpyxl_read_seconds"):
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
             rows = list(wb.active.iter_rows(min_row=2, max_col=16, values_only=True))
@@ -49,7 +59,7 @@ def floor(path: Path, url: str | None) -> dict:
             table = Supplier.__table__
             ids = session.execute(
                 insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [{"org_id": org.id, "external_id": r[0], "name": r[1], "name_key": r[1].lower(),
+                [{"org_id": org_id, "external_id": r[0], "name": r[1], "name_key": r[1].lower(),
                   "country": str(r[2])[:2], "kind": "other", "sector": r[4],
                   "products": [r[5]], "address": r[6], "workers": r[7],
                   "migrant_workers": r[8], "female_workers": r[9], "os_id": None,
@@ -61,7 +71,7 @@ def floor(path: Path, url: str | None) -> dict:
             for r, sid in zip(rows, ids, strict=True):
                 targets = [by_ext[t.strip()] for t in (r[13] or "").split(";") if t.strip()]
                 for target in targets or [None]:
-                    edges.append({"org_id": org.id, "supplier_id": sid, "customer_id": target,
+                    edges.append({"org_id": org_id, "supplier_id": sid, "customer_id": target,
                                   "customer_key": target or 0, "kind": r[14],
                                   "product": r[15], "created_at": now})
             session.execute(insert(Relationship.__table__), edges)
@@ -72,23 +82,20 @@ def floor(path: Path, url: str | None) -> dict:
 
 
 def tierlight(path: Path, url: str | None) -> dict:
-    from app.auth.services import create_org
     from app.db import get_db
     from suppliers.services import import_file
 
-    app = make_app(url)
+    app, org_id = _app_and_org(url, "Import Buyer")
     results: dict = {}
     with app.app_context():
         session = get_db(app).new_session()
-        org = create_org(session, name="Import Buyer", kind="buyer")
-        session.commit()
         with timed(results, "seconds"):
-            summary = import_file(session, org_id=org.id, actor=None, path=str(path),
+            summary = import_file(session, org_id=org_id, actor=None, path=str(path),
                                   filename=path.name)
             session.commit()
         results.update(created=summary.created, edges=summary.relationships_created)
         with timed(results, "reimport_seconds"):
-            again = import_file(session, org_id=org.id, actor=None, path=str(path),
+            again = import_file(session, org_id=org_id, actor=None, path=str(path),
                                 filename=path.name)
             session.commit()
         results["reimport_created"] = again.created

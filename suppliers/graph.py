@@ -11,7 +11,7 @@ Per-supplier questions use networkx and plain dicts; the whole-network passes fo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Final
@@ -224,6 +224,40 @@ def _walk_lengths(pred: dict[int, list[int]], ends: set[int], longest: int) -> d
     return walks
 
 
+_SKIP, _EMIT, _ENTER = range(3)
+_EXHAUSTED = object()  # yielded once when the step budget runs out
+
+
+def _simple_dfs(
+    start: int, kids: dict[int, list[int]], budget: list[int],
+    verdict: Callable[[list[int], int], int],
+) -> Iterator[object]:
+    """Depth-first over simple paths from ``start`` in ``kids`` order. ``verdict(path, nxt)``
+    says whether to skip ``nxt``, emit ``path + [nxt]`` (without going deeper) or enter it."""
+    path = [start]
+    on_path = {start}
+    stack = [iter(kids[start])]
+    while stack:
+        for nxt in stack[-1]:
+            budget[0] -= 1
+            if budget[0] < 0:
+                yield _EXHAUSTED
+                return
+            if nxt in on_path:
+                continue
+            action = verdict(path, nxt)
+            if action == _EMIT:
+                yield [*path, nxt]
+            elif action == _ENTER:
+                path.append(nxt)
+                on_path.add(nxt)
+                stack.append(iter(kids[nxt]))
+                break
+        else:
+            stack.pop()
+            on_path.discard(path.pop())
+
+
 def _paths_of_length(
     start: int, length: int, kids: dict[int, list[int]], walks: dict[int, int], budget: list[int]
 ) -> Iterator[list[int]]:
@@ -231,27 +265,17 @@ def _paths_of_length(
     if length == 1:
         yield [start]
         return
-    path = [start]
-    on_path = {start}
-    stack = [iter(kids[start])]
-    while stack:
-        remaining = length - len(path)  # edges left to the company from the next supplier
-        for nxt in stack[-1]:
-            budget[0] -= 1
-            if budget[0] < 0:
-                return
-            if nxt in on_path or not (walks[nxt] >> remaining) & 1:
-                continue
-            if remaining == 1:
-                yield [*path, nxt]
-                continue
-            path.append(nxt)
-            on_path.add(nxt)
-            stack.append(iter(kids[nxt]))
-            break
-        else:
-            stack.pop()
-            on_path.discard(path.pop())
+
+    def verdict(path: list[int], nxt: int) -> int:
+        remaining = length - len(path)  # edges left to the company from nxt
+        if not (walks[nxt] >> remaining) & 1:
+            return _SKIP
+        return _EMIT if remaining == 1 else _ENTER
+
+    for found in _simple_dfs(start, kids, budget, verdict):
+        if found is _EXHAUSTED:
+            return
+        yield found  # type: ignore[misc]
 
 
 def _has_longer_path(
@@ -271,25 +295,12 @@ def _has_longer_path(
         # Every node reaches the company, so the DAG's longest path runs start -> company.
         return nx.dag_longest_path_length(graph) > max_length
     kids = {v: sorted(w for w in graph.successors(v) if w is not _COMPANY) for v in useful}
-    path = [start]
-    on_path = {start}
-    stack = [iter(kids[start])]
-    while stack:
-        for nxt in stack[-1]:
-            budget[0] -= 1
-            if budget[0] < 0:
-                return None
-            if nxt in on_path:
-                continue
-            if len(path) >= max_length and nxt in ends:
-                return True
-            path.append(nxt)
-            on_path.add(nxt)
-            stack.append(iter(kids[nxt]))
-            break
-        else:
-            stack.pop()
-            on_path.discard(path.pop())
+
+    def verdict(path: list[int], nxt: int) -> int:
+        return _EMIT if len(path) >= max_length and nxt in ends else _ENTER
+
+    for found in _simple_dfs(start, kids, budget, verdict):
+        return None if found is _EXHAUSTED else True
     return False
 
 

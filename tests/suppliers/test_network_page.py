@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from suppliers.kinds import SUPPLIER_KINDS
+
 ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "app" / "static" / "vendor" / "cytoscape"
 CYTOSCAPE = VENDOR / "cytoscape.min.js"
@@ -36,18 +38,7 @@ CONTRACT = {
     "tier_options",
     "max_nodes",
 }
-KINDS = (
-    "manufacturer",
-    "processor",
-    "raw_material",
-    "farm",
-    "mine",
-    "recruitment_agency",
-    "labour_provider",
-    "logistics",
-    "trader",
-    "other",
-)
+KINDS = SUPPLIER_KINDS  # every kind needs a colour and a legend entry
 
 
 def _strip_js_comments(source: str) -> str:
