@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -82,6 +82,9 @@ class Relationship(TenantMixin, Base):
     customer: Mapped[Supplier | None] = relationship(foreign_keys=[customer_id], lazy="joined")
 
 
+STALLED_AFTER = timedelta(hours=1)
+
+
 class ImportJob(TenantMixin, Base):
     """One spreadsheet import: its progress while it runs, its outcome afterwards."""
 
@@ -105,4 +108,13 @@ class ImportJob(TenantMixin, Base):
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "failed")
+        return self.status in ("done", "failed") or self.stalled
+
+    @property
+    def stalled(self) -> bool:
+        """Still running long after any real import ends: its worker was restarted mid-way.
+
+        Nothing was saved then, because an import writes in one transaction at the end.
+        """
+        running = self.status not in ("done", "failed")
+        return running and utcnow() - self.created_at > STALLED_AFTER

@@ -119,3 +119,22 @@ def test_postgres_url_is_normalised_to_psycopg(monkeypatch, tmp_path):
     monkeypatch.setenv("TIERLIGHT_INSTANCE", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert load_config()["DATABASE_URL"] == "postgresql+psycopg://u@h/db"
+
+
+def test_trusted_proxy_headers_set_the_client_address(app, tmp_path):
+    from app import create_app
+
+    seen = {}
+    proxied = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "x",
+                          "INSTANCE_PATH": str(tmp_path), "TRUSTED_PROXIES": 1})
+
+    @proxied.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        seen["addr"], seen["scheme"] = request.remote_addr, request.scheme
+        return "ok"
+
+    proxied.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9",
+                                                   "X-Forwarded-Proto": "https"})
+    assert seen == {"addr": "203.0.113.9", "scheme": "https"}

@@ -245,3 +245,18 @@ def test_html_in_names_is_escaped_on_pages(client, db, compliance_user, tmp_path
     page = client.get("/suppliers")
     assert '<script>alert("x")</script>' not in page.text
     assert "&lt;script&gt;" in page.text
+
+
+def test_a_job_orphaned_by_a_restart_shows_as_stalled(logged_in, db, compliance_user):
+    from datetime import timedelta
+
+    from app.db import utcnow
+
+    job = ImportJob(org_id=compliance_user.org_id, user_id=compliance_user.id,
+                    filename="big.xlsx", status="reading",
+                    created_at=utcnow() - timedelta(hours=2))
+    db.add(job)
+    db.commit()
+    page = logged_in.get(f"/suppliers/imports/{job.id}")
+    assert "the server restarted while it ran" in page.text
+    assert logged_in.get(f"/suppliers/imports/{job.id}/status").json["finished"] is True
