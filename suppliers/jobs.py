@@ -18,6 +18,8 @@ from sqlalchemy import update
 from app.auth.models import User
 from app.db import get_db, utcnow
 from app.errors import AppError, ValidationFailed
+from app.spreadsheets import SpreadsheetError, check_xlsx_archive
+from app.uploads import as_app_error, estimate_rows
 from suppliers import services
 from suppliers.models import ImportJob
 
@@ -62,9 +64,15 @@ def _run(app: Flask, job_id: int, path: str) -> None:
     reader.close()
     _set(app, job_id, status="reading")
     try:
+        if filename.lower().endswith(".xlsx"):
+            check_xlsx_archive(path)  # before anything inflates the sheet
+        _set(app, job_id, rows_total=estimate_rows(path, filename))
         parsed = services.parse_file(
             path, filename, on_progress=lambda n: _set(app, job_id, rows_read=n)
         )
+    except SpreadsheetError as exc:
+        _fail(app, job_id, as_app_error(exc))
+        return
     except AppError as exc:
         _fail(app, job_id, exc)
         return

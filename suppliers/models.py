@@ -98,6 +98,7 @@ class ImportJob(TenantMixin, Base):
     # queued -> reading -> writing -> done | failed
     status: Mapped[str] = mapped_column(String(10), default="queued")
     rows_read: Mapped[int] = mapped_column(default=0)
+    rows_total: Mapped[int | None]  # an estimate, for the progress bar
     message: Mapped[str] = mapped_column(String(1000), default="")
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
     # Row errors, capped (see MAX_STORED_ERRORS); error_count has the true total.

@@ -263,8 +263,8 @@ def import_job(job_id: int):
 @editors
 def import_status(job_id: int):
     job = get_owned(get_session(), ImportJob, job_id, _org())
-    return jsonify(status=job.status, rows_read=job.rows_read, finished=job.finished,
-                   message=job.message)
+    return jsonify(status=job.status, rows_read=job.rows_read, rows_total=job.rows_total,
+                   finished=job.finished, message=job.message)
 
 
 @bp.get("/suppliers/import-template.xlsx")

@@ -216,6 +216,7 @@ def test_import_page_runs_job_and_shows_result(logged_in, db, compliance_user, t
     assert "Imported." in page.text and "created" in page.text
     status = logged_in.get(job_url + "/status").json
     assert status["status"] == "done" and status["rows_read"] == 7
+    assert status["rows_total"] == 7  # the estimate that drives the progress bar
 
 
 def test_import_page_lists_row_errors_in_a_table(logged_in, db, compliance_user, tmp_path):

@@ -12,6 +12,13 @@
       .then(function (s) {
         if (s.finished) { window.location.reload(); return; }
         document.getElementById("import-rows").textContent = s.rows_read.toLocaleString();
+        var bar = document.getElementById("import-bar");
+        if (s.rows_total) {
+          document.getElementById("import-total").textContent = s.rows_total.toLocaleString();
+          bar.max = s.rows_total;
+          bar.value = Math.min(s.rows_read, s.rows_total);
+        }
+        if (s.status === "writing") { bar.removeAttribute("value"); }
         document.getElementById("import-stage").textContent = stages[s.status] || s.status;
         window.setTimeout(tick, 1000);
       })
