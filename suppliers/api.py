@@ -189,9 +189,17 @@ def delete_relationship(relationship_id: int):
 @editors
 @responds("Network")
 def network():
-    """The whole network: nodes with tiers, and edges (`?max_tier=` to cut it)."""
+    """The whole network: nodes with tiers, and edges.
+
+    `?max_tier=N` keeps tiers 1 to N; `?limit=N` keeps N nodes, nearest tiers and largest
+    workforce first.
+    """
     max_tier = request.args.get("max_tier", type=int)
-    return jsonify(queries.network(get_session(), _org(), max_tier=max_tier))
+    limit = request.args.get("limit", type=int)
+    if limit is not None and limit < 1:
+        raise ValidationFailed("limit must be at least 1.",
+                               [{"field": "limit", "message": "must be at least 1"}])
+    return jsonify(queries.network(get_session(), _org(), max_tier=max_tier, limit=limit))
 
 
 @bp.get("/suppliers/<int:supplier_id>/upstream")

@@ -169,18 +169,27 @@ def edge_json(row: Any) -> dict[str, Any]:
     return {"id": row[0], "source": row[1], "target": row[2], "kind": row[3], "product": row[4]}
 
 
-def network(session: Session, org_id: int, *, max_tier: int | None = None) -> dict[str, Any]:
-    """Every node and edge of the organisation's network (optionally only tiers <= max_tier)."""
-    nodes_q = select(*NODE_COLUMNS).where(Supplier.org_id == org_id).order_by(Supplier.id)
+def network(
+    session: Session, org_id: int, *, max_tier: int | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """Every node and edge of the organisation's network, optionally only tiers <= max_tier,
+    and with `limit`, only that many nodes: the nearest tiers first, largest workforce first."""
+    nodes_q = select(*NODE_COLUMNS).where(Supplier.org_id == org_id)
     if max_tier is not None:
         nodes_q = nodes_q.where(Supplier.tier <= max_tier)
+    if limit is not None:
+        nodes_q = nodes_q.order_by(
+            Supplier.tier.asc().nulls_last(), Supplier.workers.desc().nulls_last(), Supplier.id
+        ).limit(limit)
+    else:
+        nodes_q = nodes_q.order_by(Supplier.id)
     nodes = session.execute(nodes_q).all()
     edges = session.execute(
         select(Relationship.id, Relationship.supplier_id, Relationship.customer_id,
                Relationship.kind, Relationship.product)
         .where(Relationship.org_id == org_id).order_by(Relationship.id)
     ).all()
-    if max_tier is not None:
+    if max_tier is not None or limit is not None:
         ids = {n[0] for n in nodes}
         edges = [e for e in edges if e[1] in ids and (e[2] is None or e[2] in ids)]
     return {"nodes": [node_json(n) for n in nodes], "edges": [edge_json(e) for e in edges]}

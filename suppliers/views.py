@@ -296,10 +296,16 @@ def network_view():
         data_url = url_for("suppliers_api.upstream", supplier_id=focus.id)
         hint = f"Showing {focus.name} and everything upstream of it."
     else:
+        limit = None
         if max_tier is None and total > MAX_DRAWN_NODES:
-            max_tier = _tiers_that_fit(db)
-        data_url = url_for("suppliers_api.network", max_tier=max_tier)
-        if max_tier is not None:
+            max_tier, fits = _tiers_that_fit(db)
+            limit = None if fits else MAX_DRAWN_NODES
+        data_url = url_for("suppliers_api.network", max_tier=max_tier, limit=limit)
+        if limit is not None:
+            hint = (f"Tier 1 alone has more suppliers than a diagram can show: showing the "
+                    f"{limit:,} with the largest workforce of {total:,} suppliers. Focus on a "
+                    "supplier to see everything upstream of it.")
+        elif max_tier is not None:
             hint = (f"Showing tiers 1–{max_tier} of {total:,} suppliers. Focus on a supplier "
                     "to see everything upstream of it.")
     return render_template(
@@ -310,16 +316,18 @@ def network_view():
     )
 
 
-def _tiers_that_fit(db) -> int:
+def _tiers_that_fit(db) -> tuple[int, bool]:
+    """The deepest tier whose suppliers, with all nearer tiers, can be drawn (and whether
+    even tier 1 fits)."""
     per_tier = db.execute(
         select(Supplier.tier, func.count(Supplier.id))
         .where(Supplier.org_id == _org(), Supplier.tier.is_not(None))
         .group_by(Supplier.tier).order_by(Supplier.tier)
     ).all()
-    shown, fit = 0, 1
+    shown, fit, fits = 0, 1, False
     for tier, count in per_tier:
         shown += count
         if shown > MAX_DRAWN_NODES:
             break
-        fit = tier
-    return fit
+        fit, fits = tier, True
+    return fit, fits

@@ -121,6 +121,10 @@ def test_relationships_tiers_network_upstream_paths(api, db, compliance_user):
     assert {(e["source"], e["target"], e["kind"]) for e in net["edges"]} == {
         (factory.id, None, "goods"), (mill.id, factory.id, "goods"),
         (agency.id, factory.id, "labour")}
+    limited = api.get("/api/v1/network?limit=2").json
+    assert [n["tier"] for n in limited["nodes"]] == [1, 2]
+    assert all(e["source"] in {n["id"] for n in limited["nodes"]} for e in limited["edges"])
+    assert api.get("/api/v1/network?limit=0").status_code == 422
     up = api.get(f"/api/v1/suppliers/{factory.id}/upstream").json
     assert {n["id"] for n in up["nodes"]} == {factory.id, mill.id, agency.id}
     assert len(up["edges"]) == 2

@@ -129,6 +129,11 @@ def test_network_page_focus_and_large_networks(app, logged_in, db, compliance_us
     monkeypatch.setattr(views, "MAX_DRAWN_NODES", 3)
     big = logged_in.get("/suppliers/network")
     assert "max_tier=1" in big.text and "Showing tiers 1–1 of 5 suppliers" in big.text
+    link(db, org, make_supplier(db, org))  # a second tier-1 supplier
+    db.commit()
+    monkeypatch.setattr(views, "MAX_DRAWN_NODES", 1)  # tier 1 alone cannot be drawn
+    huge = logged_in.get("/suppliers/network")
+    assert "max_tier=1&amp;limit=1" in huge.text and "largest workforce" in huge.text
     other = make_supplier(db, make_org(db))
     db.commit()
     assert logged_in.get(f"/suppliers/network?focus={other.id}").status_code == 404
