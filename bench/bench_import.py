@@ -38,7 +38,7 @@ def floor(path: Path, url: str | None) -> dict:
     import openpyxl
     from sqlalchemy import insert
 
-    from app.db import get_db, utcnow
+    from app.db import allocate_ids, get_db, utcnow
     from app.spreadsheets import open_table
     from bench.common import HEADER
     from suppliers.models import Relationship, Supplier
@@ -57,15 +57,17 @@ def floor(path: Path, url: str | None) -> dict:
                 rows = [tuple(record.get(c) for c in HEADER) for _, record in table.rows]
             now = utcnow()
             table = Supplier.__table__
-            ids = session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [{"org_id": org_id, "external_id": r[0], "name": r[1], "name_key": r[1].lower(),
+            ids = allocate_ids(session, table, len(rows))
+            session.execute(
+                insert(table),
+                [{"id": new_id, "org_id": org_id, "external_id": r[0], "name": r[1],
+                  "name_key": r[1].lower(),
                   "country": str(r[2])[:2], "kind": "other", "sector": r[4],
                   "products": [r[5]], "address": r[6], "workers": r[7],
                   "migrant_workers": r[8], "female_workers": r[9], "os_id": None,
                   "lei": None, "duns": None, "tier": None, "created_at": now,
-                  "updated_at": now, "version": 1} for r in rows],
-            ).scalars().all()
+                  "updated_at": now, "version": 1} for r, new_id in zip(rows, ids, strict=True)],
+            )
             by_ext = {r[0]: i for r, i in zip(rows, ids, strict=True)}
             edges = []
             for r, sid in zip(rows, ids, strict=True):

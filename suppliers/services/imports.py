@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.activity.services import record
-from app.db import utcnow
+from app.db import allocate_ids, utcnow
 from app.errors import ValidationFailed
 from app.spreadsheets import SpreadsheetError, open_table
 from app.uploads import as_app_error
@@ -218,18 +218,16 @@ def _resolve_one(ref, file_by_external, file_by_name, existing: _Existing, match
 
 
 def _insert_suppliers(session: Session, org_id: int, rows: list[SupplierRow], now) -> list[int]:
-    ids: list[int] = []
     table = Supplier.__table__
+    ids = allocate_ids(session, table, len(rows))
     for start in range(0, len(rows), CHUNK):
         batch = [
-            {**_values(row), "org_id": org_id, "name_key": row.name.casefold(), "tier": None,
-             "created_at": now, "updated_at": now, "version": 1}
-            for row in rows[start:start + CHUNK]
+            {**_values(row), "id": new_id, "org_id": org_id, "name_key": row.name.casefold(),
+             "tier": None, "created_at": now, "updated_at": now, "version": 1}
+            for row, new_id in zip(rows[start:start + CHUNK], ids[start:start + CHUNK],
+                                   strict=True)
         ]
-        result = session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), batch
-        )
-        ids.extend(r[0] for r in result)
+        session.execute(insert(table), batch)
     return ids
 
 

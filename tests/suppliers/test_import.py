@@ -261,3 +261,14 @@ def test_a_job_orphaned_by_a_restart_shows_as_stalled(logged_in, db, compliance_
     page = logged_in.get(f"/suppliers/imports/{job.id}")
     assert "the server restarted while it ran" in page.text
     assert logged_in.get(f"/suppliers/imports/{job.id}/status").json["finished"] is True
+
+
+def test_imported_ids_do_not_collide_with_later_inserts(client, db, compliance_user, tmp_path):
+    headers = token_for(client, compliance_user.email)
+    _upload(client, headers, facility_list(tmp_path))
+    imported = set(db.scalars(select(Supplier.id).where(
+        Supplier.org_id == compliance_user.org_id)))
+    created = client.post("/api/v1/suppliers", headers=headers,
+                          json={"name": "After Import Mill", "country": "TR"})
+    assert created.status_code == 201
+    assert created.json["id"] not in imported and created.json["id"] > max(imported)
