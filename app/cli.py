@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from app.activity.services import verify_chain
 from app.auth import services
 from app.auth.models import Organization, User
 from app.auth.roles import ORG_KINDS, ROLES
@@ -162,8 +163,6 @@ def seed_demo_command(if_empty: bool) -> None:
 @audit_cli.command("verify")
 def audit_verify() -> None:
     """Check every organisation's hash chain; name the first broken entry."""
-    from app.activity.services import verify_chain
-
     db = get_session()
     failures = 0
     for org in db.scalars(select(Organization).order_by(Organization.id)):

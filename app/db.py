@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, MetaData, create_engine, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -138,8 +138,6 @@ def allocate_ids(session: Session, table: Any, count: int) -> list[int]:
     so bulk paths take ids first: a batch of the serial's sequence on PostgreSQL; on SQLite
     the next ids after the largest, safe because write transactions hold the database lock.
     """
-    from sqlalchemy import func, select, text
-
     if count <= 0:
         return []
     if session.get_bind().dialect.name == "postgresql":

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from app.db import is_busy_error
 from app.errors import AppError, PayloadTooLarge, ServiceBusy, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -86,8 +87,6 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _db_error(exc: OperationalError):
-        from app.db import is_busy_error
-
         if is_busy_error(exc):
             err = ServiceBusy("The database is busy. Try again in a moment.")
             response = render_error(err.status, err.code, err.message, title=err.title)

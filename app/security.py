@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from app.auth.models import User
 from app.auth.services import session_is_live, touch_token, user_for_token
-from app.db import get_session, utcnow
+from app.db import get_db, get_session, utcnow
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -126,8 +126,6 @@ def init_security(app: Flask) -> None:
 
 def _touch_token_later(token_id: int) -> None:
     """Record token use in its own short transaction, at most every five minutes."""
-    from app.db import get_db
-
     db = get_db().new_session(write=True)
     try:
         touch_token(db, token_id, utcnow())

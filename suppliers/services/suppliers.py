@@ -11,6 +11,7 @@ from app.activity.services import record
 from app.errors import Conflict, ValidationFailed
 from suppliers.importer import validate_supplier_values
 from suppliers.models import Supplier
+from suppliers.services.network import refresh_tiers
 
 # The supplier's own fields (not the relationship columns of the import file).
 SUPPLIER_FIELDS = (
@@ -97,8 +98,6 @@ def update_supplier(
 
 
 def delete_supplier(session: Session, supplier: Supplier, *, actor: Any) -> None:
-    from suppliers.services.network import refresh_tiers
-
     org_id, name, supplier_id = supplier.org_id, supplier.name, supplier.id
     session.delete(supplier)  # its relationships go with it (ON DELETE CASCADE)
     session.flush()
