@@ -202,6 +202,13 @@ def network():
     return jsonify(queries.network(get_session(), _org(), max_tier=max_tier, limit=limit))
 
 
+@bp.get("/network/loops")
+@editors
+def loops():
+    """Trading loops in the network: suppliers that, through others, supply themselves."""
+    return jsonify(loops=queries.loops(get_session(), _org()))
+
+
 @bp.get("/suppliers/<int:supplier_id>/upstream")
 @editors
 @responds("Network")

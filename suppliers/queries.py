@@ -210,3 +210,22 @@ def subnetwork(session: Session, org_id: int, supplier_id: int) -> dict[str, Any
     nodes.sort(key=lambda n: n[0])
     return {"nodes": [node_json(n) for n in nodes],
             "edges": [edge_json(e) for e in sorted(edges)]}
+
+
+def loops(session: Session, org_id: int, *, limit: int = 100) -> list[list[dict[str, Any]]]:
+    """Trading loops (cycles) in the network, as lists of {id, name, country}."""
+    edges = session.execute(
+        select(Relationship.supplier_id, Relationship.customer_id).where(
+            Relationship.org_id == org_id, Relationship.customer_id.is_not(None)
+        )
+    ).all()
+    cycles = graph.find_cycles([(e[0], e[1]) for e in edges], limit=limit)
+    ids = sorted({i for c in cycles for i in c})
+    info: dict[int, dict[str, Any]] = {}
+    for i in range(0, len(ids), IN_CHUNK):
+        for sid, name, country in session.execute(
+            select(Supplier.id, Supplier.name, Supplier.country).where(
+                Supplier.org_id == org_id, Supplier.id.in_(ids[i:i + IN_CHUNK]))
+        ):
+            info[sid] = {"id": sid, "name": name, "country": country}
+    return [[info[i] for i in cycle] for cycle in cycles]

@@ -282,6 +282,12 @@ def export():
     return export_response(request.args.get("format", "xlsx"))
 
 
+@bp.get("/suppliers/loops")
+@editors
+def loops():
+    return render_template("suppliers/loops.html", loops=queries.loops(get_session(), _org()))
+
+
 @bp.get("/suppliers/network")
 @editors
 def network_view():

@@ -180,6 +180,8 @@ ACCESS.update({
     "suppliers.template_download": EDITORS,
     "suppliers.export": EDITORS,
     "suppliers.network_view": EDITORS,
+    "suppliers.loops": EDITORS,
+    "suppliers_api.loops": EDITORS,
     "suppliers_api.list_suppliers": EDITORS,
     "suppliers_api.create_supplier": EDITORS,
     "suppliers_api.get_supplier": EDITORS,

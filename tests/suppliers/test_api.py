@@ -214,3 +214,17 @@ def test_export_reimports_without_changes(api, db, compliance_user, tmp_path):
     assert again.status_code == 200, again.json
     assert again.json["created"] == 0 and again.json["updated"] == 0
     assert again.json["relationships_created"] == 0
+
+
+def test_trading_loops_are_reported(api, db, compliance_user):
+    org = compliance_user.org
+    a, b, c = (make_supplier(db, org, kind="trader", name=f"Trader {x}") for x in "ABC")
+    link(db, org, a)
+    link(db, org, b, a)
+    link(db, org, c, b)
+    link(db, org, a, c)
+    db.commit()
+    loops = api.get("/api/v1/network/loops").json["loops"]
+    # edges run a -> c -> b -> a; a loop starts at its smallest id (a was created first)
+    assert [[s["id"] for s in loop] for loop in loops] == [[a.id, c.id, b.id]]
+    assert loops[0][0] == {"id": a.id, "name": "Trader A", "country": a.country}

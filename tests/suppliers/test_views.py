@@ -137,3 +137,15 @@ def test_network_page_focus_and_large_networks(app, logged_in, db, compliance_us
     other = make_supplier(db, make_org(db))
     db.commit()
     assert logged_in.get(f"/suppliers/network?focus={other.id}").status_code == 404
+
+
+def test_loops_page_lists_trading_loops(logged_in, db, compliance_user):
+    org = compliance_user.org
+    a = make_supplier(db, org, name="Harbour Fibre Trading", kind="trader")
+    b = make_supplier(db, org, name="Lion City Commodities", kind="trader")
+    link(db, org, a, b)
+    link(db, org, b, a)
+    db.commit()
+    page = logged_in.get("/suppliers/loops")
+    assert page.status_code == 200
+    assert "1 loop." in page.text and "Lion City Commodities" in page.text
