@@ -1,9 +1,10 @@
 """Static checks of the supplier network page's front end (no app, no database, no browser).
 
 The vendored Cytoscape.js must match its PROVENANCE.md and ship its MIT licence; our JavaScript
-must build the DOM without eval or innerHTML; the template must have no inline script or style
-(the CSP is script-src 'self'; style-src 'self') and must use only the view's documented context.
-The HTTP-level test of the page lives with the view.
+(several classic scripts sharing one namespace) must build the DOM without eval or innerHTML and
+take from the namespace only what an earlier file added; the template must load those files in
+order, have no inline script or style (the CSP is script-src 'self'; style-src 'self') and use only
+the view's documented context. The HTTP-level test of the page lives with the view.
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ VENDOR = ROOT / "app" / "static" / "vendor" / "cytoscape"
 CYTOSCAPE = VENDOR / "cytoscape.min.js"
 LICENSE = VENDOR / "LICENSE"
 PROVENANCE = VENDOR / "PROVENANCE.md"
-NETWORK_JS = ROOT / "app" / "static" / "js" / "network.js"
+JS_DIR = ROOT / "app" / "static" / "js"
+# Our network scripts in the order the page loads them: each may use what the earlier ones add to
+# window.TierlightNetwork, and network.js, the entry point, runs last.
+NETWORK_JS_FILES = [
+    JS_DIR / "network-base.js",
+    JS_DIR / "network-style.js",
+    JS_DIR / "network-layout.js",
+    JS_DIR / "network.js",
+]
+NAMESPACE = "window.TierlightNetwork"
+MAX_JS_LINES = 450
 NETWORK_CSS = ROOT / "app" / "static" / "css" / "network.css"
 TEMPLATE = ROOT / "suppliers" / "templates" / "suppliers" / "network.html"
 
@@ -89,11 +100,28 @@ def test_minified_build_carries_its_licence_header():
 # ---- our JavaScript -----------------------------------------------------------------------------
 
 
+def _js_of(path: Path) -> str:
+    return _strip_js_comments(path.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="module")
 def js() -> str:
-    return _strip_js_comments(NETWORK_JS.read_text(encoding="utf-8"))
+    """All our network scripts together, for checks that do not care which file does what."""
+    return "\n".join(_js_of(path) for path in NETWORK_JS_FILES)
 
 
+def test_network_js_files_are_all_listed():
+    # A new network-*.js file must be added to NETWORK_JS_FILES (and so to these checks).
+    assert sorted(JS_DIR.glob("network*.js")) == sorted(NETWORK_JS_FILES)
+
+
+@pytest.mark.parametrize("path", NETWORK_JS_FILES, ids=lambda p: p.name)
+def test_network_js_file_is_short(path):
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    assert lines < MAX_JS_LINES, f"{path.name} has {lines} lines"
+
+
+@pytest.mark.parametrize("path", NETWORK_JS_FILES, ids=lambda p: p.name)
 @pytest.mark.parametrize(
     "pattern",
     [
@@ -109,8 +137,8 @@ def js() -> str:
         r"https?://",
     ],
 )
-def test_network_js_has_no_unsafe_dom_or_remote_code(js, pattern):
-    assert not re.search(pattern, js), pattern
+def test_network_js_has_no_unsafe_dom_or_remote_code(path, pattern):
+    assert not re.search(pattern, _js_of(path)), pattern
 
 
 def test_network_js_builds_text_with_textcontent(js):
@@ -150,9 +178,41 @@ def test_network_js_looks_up_every_element_id_it_needs(js):
         assert f'id="{element_id}"' in template, element_id
 
 
-def test_network_js_is_plain_script_without_modules(js):
-    assert not re.search(r"(?m)^\s*(import|export)\s", js)
-    assert "require(" not in js
+@pytest.mark.parametrize("path", NETWORK_JS_FILES, ids=lambda p: p.name)
+def test_network_js_is_plain_script_without_modules(path):
+    source = _js_of(path)
+    assert not re.search(r"(?m)^\s*(import|export)\s", source)
+    assert "require(" not in source
+    # One strict IIFE per file: nothing leaks into the global scope but the shared namespace.
+    assert source.lstrip().startswith('(function () {\n  "use strict";')
+    assert source.rstrip().endswith("})();")
+    assert NAMESPACE in source
+    assert set(re.findall(r"\bwindow\.(\w+)\s*=[^=]", source)) <= {"TierlightNetwork"}
+
+
+def _namespace_names(source: str) -> tuple[set[str], set[str]]:
+    """(names a file adds to the namespace N, names it takes from N)."""
+    added = set(re.findall(r"\bN\.(\w+)\s*=[^=]", source))
+    for block in re.findall(r"Object\.assign\(N,\s*\{(.*?)\}\)", source, flags=re.S):
+        added.update(re.findall(r"\w+", block))
+    taken = set(re.findall(r"\bN\.(\w+)\b(?!\s*=[^=])", source))
+    for block in re.findall(r"const\s*\{(.*?)\}\s*=\s*N;", source, flags=re.S):
+        taken.update(re.findall(r"\w+", block))
+    return added, taken
+
+
+def test_network_js_files_use_only_what_earlier_files_add():
+    available: set[str] = set()
+    for path in NETWORK_JS_FILES:
+        source = _js_of(path)
+        assert re.search(r"const N = \(?" + re.escape(NAMESPACE), source), path.name
+        added, taken = _namespace_names(source)
+        # At load time a file can only rely on the files before it (and on what it adds itself).
+        missing = taken - available - added
+        assert not missing, f"{path.name} takes {sorted(missing)} before any file adds them"
+        available |= added
+    # The entry point adds nothing: it runs last, so no file could use it.
+    assert not _namespace_names(_js_of(NETWORK_JS_FILES[-1]))[0]
 
 
 # ---- the stylesheet ---------------------------------------------------------------------------
@@ -231,11 +291,14 @@ def test_template_has_no_inline_script_style_or_handlers(tags, template_text):
     assert not re.search(r"\son[a-z]+\s*=", template_text)
 
 
-def test_template_loads_only_our_own_assets(tags):
+def test_template_loads_only_our_own_assets_in_order(tags):
     sources = [a.get("src") or "" for t, a in tags.tags if t == "script"]
-    assert len(sources) == 2
-    assert "vendor/cytoscape/cytoscape.min.js" in sources[0]
-    assert "js/network.js" in sources[1]
+    # The vendored library first, then our files in NETWORK_JS_FILES order, the entry point last.
+    expected = ["vendor/cytoscape/cytoscape.min.js"]
+    expected += [f"js/{path.name}" for path in NETWORK_JS_FILES]
+    assert len(sources) == len(expected)
+    for source, name in zip(sources, expected, strict=True):
+        assert f"filename='{name}'" in source, (source, name)
     stylesheets = [a.get("href") or "" for t, a in tags.tags if t == "link"]
     assert any("css/network.css" in href for href in stylesheets)
     for url in [*sources, *stylesheets]:
