@@ -101,7 +101,7 @@ def import_rows(
             summary.unchanged += 1
     summary.created, summary.updated = len(creates), len(updates)
     if dry_run:
-        summary.relationships_created = _count_new_edges(session, org_id, rows, matched, refs)
+        summary.relationships_created = len(_new_edges(session, org_id, rows, matched, refs))
         return summary
 
     now = utcnow()
@@ -253,50 +253,40 @@ def _update_suppliers(session: Session, updates: list[tuple[int, dict]], now) ->
         session.execute(stmt, params[start:start + CHUNK])
 
 
-def _edge_keys(rows, matched, refs):
-    for position, row in enumerate(rows):
-        for target in refs[position]:
-            if isinstance(target, tuple):  # a row of this file
-                target = matched[target[1]]
-            yield matched[position], target, row
-
-
-def _existing_edges(session: Session, org_id: int) -> set[tuple[int, int, str]]:
+def _existing_edges(session: Session, org_id: int) -> set[tuple]:
     result = session.execute(
         select(Relationship.supplier_id, Relationship.customer_key, Relationship.kind).where(
             Relationship.org_id == org_id
         )
     )
-    return set(result)
+    return {tuple(r) for r in result}
 
 
-def _count_new_edges(session, org_id, rows, matched, refs) -> int:
-    """What _insert_edges would write; rows not yet in the database stand as ("row", n)."""
-    seen: set = _existing_edges(session, org_id)
-    count = 0
+def _new_edges(session, org_id, rows, matched, refs) -> list[tuple[Any, Any, SupplierRow]]:
+    """The edges the file adds, as (supplier, customer or None, row), skipping those that
+    exist or repeat. A supplier not yet in the database stands as ("row", n), so a dry run
+    counts exactly what the import will write."""
+    seen = _existing_edges(session, org_id)
+    new = []
     for position, row in enumerate(rows):
         supplier = matched[position] if matched[position] is not None else ("row", position)
         for target in refs[position]:
+            if isinstance(target, tuple) and matched[target[1]] is not None:
+                target = matched[target[1]]
             key = (supplier, target or 0, row.relationship_kind)
             if key not in seen:
                 seen.add(key)
-                count += 1
-    return count
+                new.append((supplier, target, row))
+    return new
 
 
 def _insert_edges(session, org_id, rows, matched, refs, now) -> int:
-    seen = _existing_edges(session, org_id)
-    batch = []
-    for supplier_id, customer_id, row in _edge_keys(rows, matched, refs):
-        key = (supplier_id, customer_id or 0, row.relationship_kind)
-        if key in seen:
-            continue
-        seen.add(key)
-        batch.append({
-            "org_id": org_id, "supplier_id": supplier_id, "customer_id": customer_id,
-            "customer_key": customer_id or 0, "kind": row.relationship_kind,
-            "product": row.relationship_product, "created_at": now,
-        })
+    batch = [
+        {"org_id": org_id, "supplier_id": supplier_id, "customer_id": customer_id,
+         "customer_key": customer_id or 0, "kind": row.relationship_kind,
+         "product": row.relationship_product, "created_at": now}
+        for supplier_id, customer_id, row in _new_edges(session, org_id, rows, matched, refs)
+    ]
     for start in range(0, len(batch), CHUNK):
         session.execute(insert(Relationship.__table__), batch[start:start + CHUNK])
     return len(batch)
