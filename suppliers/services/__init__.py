@@ -7,7 +7,12 @@ from suppliers.services.imports import (
     import_rows,
     parse_file,
 )
-from suppliers.services.network import add_relationship, refresh_tiers, remove_relationship
+from suppliers.services.network import (
+    add_relationship,
+    lower_tiers,
+    refresh_tiers,
+    remove_relationship,
+)
 from suppliers.services.suppliers import (
     SUPPLIER_FIELDS,
     clean_supplier_input,
@@ -26,6 +31,7 @@ __all__ = [
     "finish_import",
     "import_file",
     "import_rows",
+    "lower_tiers",
     "parse_file",
     "refresh_tiers",
     "remove_relationship",
