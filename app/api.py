@@ -39,12 +39,18 @@ def page_args(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
     return number("page", 1, 10**9), number("per_page", default_per_page, MAX_PER_PAGE)
 
 
+def page_of(session: Session, stmt: Select, page: int, per_page: int) -> tuple[list, int]:
+    """One page of a select's results, and how many there are in all."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return list(items), total or 0
+
+
 def paginate(
     session: Session, stmt: Select, serialise: Callable[[Any], dict], *, per_page_default=50
 ) -> dict[str, Any]:
     page, per_page = page_args(per_page_default)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    items = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    items, total = page_of(session, stmt, page, per_page)
     return {
         "items": [serialise(item) for item in items],
         "total": total,

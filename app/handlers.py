@@ -89,8 +89,7 @@ def register_error_handlers(app: Flask) -> None:
     def _db_error(exc: OperationalError):
         if is_busy_error(exc):
             err = ServiceBusy("The database is busy. Try again in a moment.")
-            response = render_error(err.status, err.code, err.message, title=err.title)
-            return response
+            return render_error(err.status, err.code, err.message, title=err.title)
         return _unexpected(exc)
 
     @app.errorhandler(StaleDataError)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,8 +71,6 @@ def kept_file(field: str = "file", max_bytes: int = MAX_UPLOAD_BYTES) -> Iterato
 
 def estimate_rows(path: str, filename: str) -> int | None:
     """A cheap row count for progress bars (never used for limits or loops over data)."""
-    import zipfile
-
     try:
         if filename.lower().endswith(".csv"):
             with open(path, "rb") as f:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, text
 
 from app.access import login_required, public, roles_required
 from app.activity.models import ActivityEntry
+from app.api import page_of
 from app.auth.models import User
 from app.db import get_session
 from app.registry import registry
@@ -39,11 +40,12 @@ def dashboard():
 def activity():
     db = get_session()
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    base = select(ActivityEntry).where(ActivityEntry.org_id == current_user.org_id)
-    total = db.scalar(select(func.count()).select_from(base.subquery())) or 0
-    entries = db.scalars(
-        base.order_by(ActivityEntry.seq.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
-    ).all()
+    entries, total = page_of(
+        db,
+        select(ActivityEntry).where(ActivityEntry.org_id == current_user.org_id)
+        .order_by(ActivityEntry.seq.desc()),
+        page, PER_PAGE,
+    )
     return render_template(
         "activity.html", entries=entries, page=page, total=total, per_page=PER_PAGE
     )

@@ -115,6 +115,10 @@ def import_suppliers():
 @editors
 def import_template_xlsx():
     """The import template, with a sheet that explains each column."""
+    return template_response()
+
+
+def template_response() -> Response:
     return Response(
         import_template(), mimetype=EXPORT_FORMATS["xlsx"],
         headers={"Content-Disposition": 'attachment; filename="tierlight-suppliers-template.xlsx"'},

@@ -14,6 +14,9 @@ from suppliers.importer import COLUMN_HELP, REQUIRED_COLUMNS, SUPPLIER_COLUMNS
 from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
 from suppliers.models import Relationship, Supplier
 
+# The supplier's own columns; the relationship columns are rebuilt from its edges.
+EXPORT_FIELDS = tuple(c for c in SUPPLIER_COLUMNS if c not in
+                      ("supplies_to", "relationship_kind", "relationship_product"))
 EXPORT_COLUMNS = (*SUPPLIER_COLUMNS, "tier", "tierlight_id", "country_name")
 EXPORT_FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -62,10 +65,6 @@ def _rows(session: Session, org_id: int) -> Iterator[list]:
             sid,
             country_name(record["country"]),
         ]
-
-
-EXPORT_FIELDS = tuple(c for c in SUPPLIER_COLUMNS if c not in
-                      ("supplies_to", "relationship_kind", "relationship_product"))
 
 
 def export_suppliers(session: Session, org_id: int, fmt: str) -> bytes:

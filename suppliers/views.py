@@ -17,15 +17,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import roles_required
+from app.api import page_of
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
 from app.errors import AppError, ValidationFailed
 from app.tenancy import get_owned
 from app.uploads import kept_file
 from suppliers import jobs, queries, services
-from suppliers.api import export_response
+from suppliers.api import export_response, template_response
 from suppliers.countries import country_choices, country_name
-from suppliers.exports import EXPORT_FORMATS, import_template
 from suppliers.forms import ConfirmForm, ImportForm, RelationshipForm, SupplierForm
 from suppliers.kinds import KIND_LABELS, SUPPLIER_KINDS
 from suppliers.models import ImportJob, Relationship, Supplier
@@ -61,8 +61,7 @@ def index():
         filters = queries.SupplierFilters()
     stmt = queries.supplier_query(_org(), filters)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    suppliers = db.scalars(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    suppliers, total = page_of(db, stmt, page, PER_PAGE)
     return render_template(
         "suppliers/index.html", suppliers=suppliers, filters=filters, total=total, page=page,
         per_page=PER_PAGE, kinds=SUPPLIER_KINDS, countries=country_choices(),
@@ -270,10 +269,7 @@ def import_status(job_id: int):
 @bp.get("/suppliers/import-template.xlsx")
 @editors
 def template_download():
-    return current_app.response_class(
-        import_template(), mimetype=EXPORT_FORMATS["xlsx"],
-        headers={"Content-Disposition": 'attachment; filename="tierlight-suppliers-template.xlsx"'},
-    )
+    return template_response()
 
 
 @bp.get("/suppliers/export")

@@ -130,12 +130,7 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
                 if best is None or candidate < best:
                     improved[upstream_id] = nxt[upstream_id] = candidate
         frontier = nxt
-    table = Supplier.__table__
-    session.execute(
-        update(table).where(table.c.id == bindparam("b_id")).values(tier=bindparam("b_tier")),
-        [{"b_id": sid, "b_tier": t} for sid, t in improved.items()],
-    )
-    session.expire_all()
+    _write_tiers(session, improved)
     return len(improved)
 
 
@@ -162,13 +157,14 @@ def refresh_tiers(session: Session, org_id: int) -> int:
     new[new < 0] = 0
     changed = np.nonzero(new != old)[0]
     if changed.size:
-        table = Supplier.__table__
-        session.execute(
-            update(table).where(table.c.id == bindparam("b_id")).values(tier=bindparam("b_tier")),
-            [
-                {"b_id": int(ids[i]), "b_tier": int(new[i]) or None}
-                for i in changed.tolist()
-            ],
-        )
-        session.expire_all()  # loaded suppliers must not show their old tier
+        _write_tiers(session, {int(ids[i]): int(new[i]) or None for i in changed.tolist()})
     return int(changed.size)
+
+
+def _write_tiers(session: Session, tiers: dict[int, int | None]) -> None:
+    table = Supplier.__table__
+    session.execute(
+        update(table).where(table.c.id == bindparam("b_id")).values(tier=bindparam("b_tier")),
+        [{"b_id": sid, "b_tier": tier} for sid, tier in tiers.items()],
+    )
+    session.expire_all()  # loaded suppliers must not show their old tier
