@@ -60,7 +60,7 @@ def register_security(app: Flask) -> None:
 
 
 def register_shell(app: Flask) -> None:
-    from app import openapi, templating
+    from app import apidocs, openapi, templating
     from app.auth import api as auth_api
     from app.auth import views as auth_views
     from app.views import bp as main_bp
@@ -69,6 +69,7 @@ def register_shell(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(auth_api.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(apidocs.bp)
     templating.init_app(app)
 
 

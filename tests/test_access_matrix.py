@@ -223,3 +223,4 @@ def _job_id(db, org, user):
     return job.id
 
 ACCESS["openapi.document"] = PUBLIC
+ACCESS["apidocs.reference"] = PUBLIC
