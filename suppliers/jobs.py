@@ -86,7 +86,12 @@ def run_import(ctx: JobContext) -> dict[str, Any]:
         reader.close()
         raise NotFound("The import record is gone.")
     filename, dry_run, user_id = imp.filename, imp.dry_run, imp.user_id
+    already = imp.summary if imp.status == "done" else None
+    message = imp.message
     reader.close()
+    if already is not None:  # committed, then the worker died before the job row said so
+        path.unlink(missing_ok=True)
+        return already | {"import_id": import_id, "message": message}
     if not path.exists():
         raise ValidationFailed("The uploaded file is gone; upload it again.")
     _set(ctx, import_id, status="reading", rows_read=0)

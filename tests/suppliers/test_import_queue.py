@@ -132,3 +132,26 @@ def test_the_upload_is_removed_when_queuing_the_import_fails(
         response = post_file(logged_in, "/suppliers/import", f, path.name, csrf_token=token)
     assert response.status_code == 500
     assert list(Path(app.config["UPLOAD_FOLDER"]).glob("*.job")) == []
+
+
+def test_an_import_that_committed_before_its_worker_died_is_not_imported_twice(
+        app, db, in_app, compliance_user, tmp_path):
+    kept = _kept(app, facility_list(tmp_path))
+    imp = jobs.start_import(db, org_id=compliance_user.org_id, actor=compliance_user,
+                            path=str(kept), filename="northwind-facilities.xlsx", dry_run=False)
+    db.commit()
+    db.expire_all()
+    job = db.get(Job, imp.job_id)
+    # As if the worker died after the import's commit, before it marked the job done.
+    job.status, job.worker, job.attempts = "running", "lost-host:1", 1
+    job.heartbeat_at = utcnow() - timedelta(hours=1)
+    shutil.copy(facility_list(tmp_path), kept)
+    db.commit()
+    assert runner.recover_stale()["requeued"] == [job.id]
+    db.expire_all()
+    again = db.get(Job, job.id)
+    assert again.status == "done" and again.attempts == 2 and again.result["created"] == 7
+    entries = db.scalar(select(func.count(ActivityEntry.id)).where(
+        ActivityEntry.org_id == compliance_user.org_id,
+        ActivityEntry.action == "suppliers.imported"))
+    assert entries == 1 and not kept.exists()
