@@ -98,6 +98,7 @@ class ImportJob(TenantMixin, Base):
     dry_run: Mapped[bool] = mapped_column(default=False)
     # The queue's job that runs it (app/jobs); None for imports made before the queue.
     job_id: Mapped[int | None] = mapped_column(ForeignKey(Job.id, ondelete="SET NULL"))
+    job: Mapped[Job | None] = relationship(lazy="joined")
     # queued -> reading -> writing -> done | failed
     status: Mapped[str] = mapped_column(String(10), default="queued")
     rows_read: Mapped[int] = mapped_column(default=0)
@@ -112,7 +113,8 @@ class ImportJob(TenantMixin, Base):
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "failed") or self.stalled
+        ended = self.job is not None and self.job.finished  # e.g. failed before it began
+        return self.status in ("done", "failed") or ended or self.stalled
 
     @property
     def stalled(self) -> bool:

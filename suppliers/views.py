@@ -22,7 +22,6 @@ from app.api import page_of
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
 from app.errors import AppError, ValidationFailed
-from app.jobs.models import Job
 from app.tenancy import get_owned
 from app.uploads import kept_file
 from suppliers import jobs, queries, services
@@ -258,10 +257,8 @@ def import_page():
 @bp.get("/suppliers/imports/<int:import_id>")
 @editors
 def import_job(import_id: int):
-    db = get_session()
-    imp = get_owned(db, ImportJob, import_id, _org())
-    job = get_owned(db, Job, imp.job_id, _org()) if imp.job_id else None
-    return render_template("suppliers/import_job.html", job=imp, queue_job=job)
+    imp = get_owned(get_session(), ImportJob, import_id, _org())
+    return render_template("suppliers/import_job.html", job=imp, queue_job=imp.job)
 
 
 @bp.get("/suppliers/imports/<int:import_id>/status")

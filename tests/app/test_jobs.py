@@ -282,3 +282,18 @@ def test_tierlight_queue_url_comes_from_the_environment(monkeypatch, tmp_path):
 def test_the_worker_refuses_to_start_in_immediate_mode(app):
     result = app.test_cli_runner().invoke(args=["jobs", "worker"])
     assert result.exit_code == 1 and "immediate mode" in result.output
+
+
+def test_a_running_job_keeps_its_heartbeat_fresh(app, db, monkeypatch):
+    import time
+
+    org = make_org(db)
+    job = _running(db, org, worker=runner.worker_id(), beat_ago=3600)
+    before = _job(db, job.id).heartbeat_at
+    monkeypatch.setitem(app.config, "JOB_HEARTBEAT_SECONDS", 1)
+    ctx = runner.JobContext(job.id, org.id, None, job.kind, {}, 1, runner.worker_id())
+    with app.app_context():
+        beat = runner._Heartbeat(ctx)
+        time.sleep(1.6)
+        beat.stop()
+    assert _job(db, job.id).heartbeat_at > before + timedelta(minutes=59)

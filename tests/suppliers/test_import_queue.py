@@ -155,3 +155,19 @@ def test_an_import_that_committed_before_its_worker_died_is_not_imported_twice(
         ActivityEntry.org_id == compliance_user.org_id,
         ActivityEntry.action == "suppliers.imported"))
     assert entries == 1 and not kept.exists()
+
+
+def test_an_import_whose_job_failed_before_it_began_shows_the_reason(
+        logged_in, db, compliance_user):
+    job = Job(org_id=compliance_user.org_id, kind=jobs.KIND, status="failed",
+              error="No handler for jobs of kind 'suppliers.import'.")
+    db.add(job)
+    db.flush()
+    imp = ImportJob(org_id=compliance_user.org_id, user_id=compliance_user.id,
+                    filename="list.xlsx", status="queued", job_id=job.id)
+    db.add(imp)
+    db.commit()
+    page = logged_in.get(f"/suppliers/imports/{imp.id}").text
+    assert "No handler for jobs" in page and "data-job-progress" not in page
+    status = logged_in.get(f"/suppliers/imports/{imp.id}/status").json
+    assert status["finished"] is True and status["job_id"] == job.id
