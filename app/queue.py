@@ -6,7 +6,8 @@ SQLite file in the instance folder, shared by the processes of one machine.
 
 Packages declare their work at import time with `@task()` and `@periodic(crontab(...))`; each
 app binds the declarations to its own Huey instance, and every task runs inside that app's
-context. `enqueue_after_commit` hands a task to the queue only once the transaction that wrote
+context (declare them in a module the package's init_app imports, so a worker knows them
+too). `enqueue_after_commit` hands a task to the queue only once the transaction that wrote
 its job row has committed, so a worker never looks for a row that is not there yet.
 """
 
@@ -196,7 +197,7 @@ def run_daily(app: Flask | None = None) -> dict[str, str]:
 def daily_tick() -> None:
     """02:00 UTC. Every worker's scheduler fires this; the first to claim the day runs it."""
     queue = get_queue()
-    today = queue.huey._get_timestamp().date()
+    today = dt.datetime.now(dt.UTC).date()
     if not queue.huey.put_if_empty(f"daily-tick:{today.isoformat()}", "1"):
         return
     queue.huey.get(f"daily-tick:{(today - dt.timedelta(days=1)).isoformat()}")  # tidy up
