@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+PORT ?= 5000
 
 .PHONY: run test lint bench install install-dev clean migrate
 
@@ -27,8 +28,10 @@ migrate: install
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "Tierlight on http://127.0.0.1:5000 (Ctrl-C to stop)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@echo "Tierlight on http://127.0.0.1:$(PORT) with a job worker (Ctrl-C stops both)"
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

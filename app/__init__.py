@@ -16,6 +16,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_security(app)
     register_shell(app)
     register_domains(app)
+    register_queue(app)
     register_errors(app)
     register_cli(app)
     return app
@@ -77,6 +78,17 @@ def register_domains(app: Flask) -> None:
     import suppliers
 
     suppliers.init_app(app)
+
+
+def register_queue(app: Flask) -> None:
+    from app import queue
+    from app.jobs import api as jobs_api
+    from app.jobs import runner  # noqa: F401 - declares the job task and the stale-job sweep
+    from app.registry import registry
+
+    queue.init_app(app)
+    app.register_blueprint(jobs_api.bp)
+    registry(app).openapi_schemas["Job"] = jobs_api.JOB_SCHEMA
 
 
 def register_errors(app: Flask) -> None:

@@ -82,4 +82,9 @@ def load_config() -> dict[str, object]:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "0") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "tierlight@localhost"),
+        # The job queue: redis://... for production; empty = a SQLite file in the instance.
+        "QUEUE_URL": os.environ.get("TIERLIGHT_QUEUE_URL", ""),
+        "QUEUE_IMMEDIATE": False,  # tests: run each job at once, in the caller's process
+        "JOB_MAX_ATTEMPTS": int(os.environ.get("TIERLIGHT_JOB_MAX_ATTEMPTS", "3")),
+        "JOB_STALE_SECONDS": int(os.environ.get("TIERLIGHT_JOB_STALE_SECONDS", "300")),
     }

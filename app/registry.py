@@ -38,6 +38,8 @@ class Registry:
     demo_seeders: list[Callable[[Any, dict], None]] = field(default_factory=list)
     # JSON schemas of API resources, for the OpenAPI document (app/openapi.py)
     openapi_schemas: dict[str, dict] = field(default_factory=dict)
+    # daily hooks take (session) and run from the queue's daily tick (app/queue.py: daily)
+    daily_hooks: list[Callable[[Any], None]] = field(default_factory=list)
 
 
 def registry(app: Flask | None = None) -> Registry:

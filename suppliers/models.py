@@ -8,6 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
+from app.jobs.models import Job
 from app.tenancy import TenantMixin
 from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
 
@@ -95,6 +96,9 @@ class ImportJob(TenantMixin, Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     filename: Mapped[str] = mapped_column(String(255))
     dry_run: Mapped[bool] = mapped_column(default=False)
+    # The queue's job that runs it (app/jobs); None for imports made before the queue.
+    job_id: Mapped[int | None] = mapped_column(ForeignKey(Job.id, ondelete="SET NULL"))
+    job: Mapped[Job | None] = relationship(lazy="joined")
     # queued -> reading -> writing -> done | failed
     status: Mapped[str] = mapped_column(String(10), default="queued")
     rows_read: Mapped[int] = mapped_column(default=0)
@@ -109,13 +113,15 @@ class ImportJob(TenantMixin, Base):
 
     @property
     def finished(self) -> bool:
-        return self.status in ("done", "failed") or self.stalled
+        ended = self.job is not None and self.job.finished  # e.g. failed before it began
+        return self.status in ("done", "failed") or ended or self.stalled
 
     @property
     def stalled(self) -> bool:
-        """Still running long after any real import ends: its worker was restarted mid-way.
+        """An import from before the queue, still "running" long after any real import ends:
+        the web process that ran it on a thread was restarted. Nothing was saved then.
 
-        Nothing was saved then, because an import writes in one transaction at the end.
+        Imports on the queue are never stalled: a dead worker's job is run again or failed.
         """
         running = self.status not in ("done", "failed")
-        return running and utcnow() - self.created_at > STALLED_AFTER
+        return self.job_id is None and running and utcnow() - self.created_at > STALLED_AFTER

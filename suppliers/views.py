@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -238,12 +239,14 @@ def import_page():
     db = get_session()
     if form.validate_on_submit():
         with kept_file() as (path, filename):
-            job = ImportJob(org_id=_org(), user_id=current_user.id, filename=filename,
-                            dry_run=bool(form.dry_run.data))
-            db.add(job)
-            db.commit()
-            jobs.start(current_app._get_current_object(), job.id, path)
-        return redirect(url_for("suppliers.import_job", job_id=job.id))
+            try:
+                imp = jobs.start_import(db, org_id=_org(), actor=current_user, path=path,
+                                        filename=filename, dry_run=bool(form.dry_run.data))
+                db.commit()  # queues the job
+            except BaseException:
+                Path(path).unlink(missing_ok=True)  # no job will ever read it
+                raise
+        return redirect(url_for("suppliers.import_job", import_id=imp.id))
     recent = db.scalars(
         select(ImportJob).where(ImportJob.org_id == _org())
         .order_by(ImportJob.id.desc()).limit(10)
@@ -251,19 +254,19 @@ def import_page():
     return render_template("suppliers/import.html", form=form, recent=recent)
 
 
-@bp.get("/suppliers/imports/<int:job_id>")
+@bp.get("/suppliers/imports/<int:import_id>")
 @editors
-def import_job(job_id: int):
-    job = get_owned(get_session(), ImportJob, job_id, _org())
-    return render_template("suppliers/import_job.html", job=job)
+def import_job(import_id: int):
+    imp = get_owned(get_session(), ImportJob, import_id, _org())
+    return render_template("suppliers/import_job.html", job=imp, queue_job=imp.job)
 
 
-@bp.get("/suppliers/imports/<int:job_id>/status")
+@bp.get("/suppliers/imports/<int:import_id>/status")
 @editors
-def import_status(job_id: int):
-    job = get_owned(get_session(), ImportJob, job_id, _org())
-    return jsonify(status=job.status, rows_read=job.rows_read, rows_total=job.rows_total,
-                   finished=job.finished, message=job.message)
+def import_status(import_id: int):
+    imp = get_owned(get_session(), ImportJob, import_id, _org())
+    return jsonify(status=imp.status, rows_read=imp.rows_read, rows_total=imp.rows_total,
+                   finished=imp.finished, message=imp.message, job_id=imp.job_id)
 
 
 @bp.get("/suppliers/import-template.xlsx")

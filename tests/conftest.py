@@ -38,7 +38,7 @@ def app(tmp_path_factory):
             "INSTANCE_PATH": str(root),
             "UPLOAD_FOLDER": str(root / "uploads"),
             "PASSWORD_HASH_FAST": True,
-            "IMPORTS_INLINE": True,  # one live test runs imports on their thread
+            "QUEUE_IMMEDIATE": True,  # jobs run at once; tests of the worker start real ones
             "RATELIMIT_ENABLED": True,
             "LOGIN_RATE_LIMIT": "100000 per minute",  # the throttling test lowers it
             "RATELIMIT_STORAGE_URI": "memory://",

@@ -224,3 +224,28 @@ def _job_id(db, org, user):
 
 ACCESS["openapi.document"] = PUBLIC
 ACCESS["apidocs.reference"] = PUBLIC
+
+
+# --- background jobs (app/jobs) --------------------------------------------------------------
+
+ACCESS.update({"jobs_api.get_job": ANY_USER})
+
+
+@register_arg("job_id")  # a generic job; the import pages now take import_id (below)
+def _background_job_id(db, org, user):
+    from app.jobs.models import Job
+
+    job = Job(org_id=org.id, user_id=user.id, kind="test.noop", status="done")
+    db.add(job)
+    db.flush()
+    return job.id
+
+
+@register_arg("import_id")
+def _import_id(db, org, user):
+    from suppliers.models import ImportJob
+
+    imp = ImportJob(org_id=org.id, user_id=user.id, filename="list.xlsx", status="done")
+    db.add(imp)
+    db.flush()
+    return imp.id

@@ -1,18 +1,12 @@
-"""Parallel writes to one network, and an import running on its own thread."""
+"""Parallel writes to one network (imports on real workers: test_import_worker.py)."""
 
 from __future__ import annotations
 
-import shutil
-import time
-
 from sqlalchemy import func, select
 
-from app.db import get_db
-from suppliers import jobs
-from suppliers.models import ImportJob, Supplier
+from suppliers.models import Supplier
 from tests.concurrency import call, committed_session, live_server, run_threads
 from tests.factories import PASSWORD, make_org, make_user
-from tests.suppliers.files import facility_list
 
 THREADS = 6
 PER_THREAD = 8
@@ -62,28 +56,3 @@ def test_parallel_supplier_writes_lose_nothing_and_never_500(app):
             Supplier.org_id == org.id, Supplier.name.like("Worker %"))).all()
         assert set(tiers) == {2}
 
-
-def test_import_job_runs_on_its_own_thread(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "IMPORTS_INLINE", False)
-    with committed_session(app) as (session, made):
-        org = make_org(session)
-        made.append(org.id)
-        user = make_user(session, org, "compliance")
-        job = ImportJob(org_id=org.id, user_id=user.id, filename="northwind-facilities.xlsx")
-        session.add(job)
-        session.commit()
-        session.close()  # a write session would hold SQLite's lock while we wait
-        path = tmp_path / "job-copy.xlsx"
-        shutil.copy(facility_list(tmp_path), path)
-        jobs.start(app, job.id, str(path))
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            reader = get_db(app).new_session(write=False)
-            finished = reader.get(ImportJob, job.id)
-            reader.close()
-            if finished.finished:
-                break
-            time.sleep(0.1)
-        assert finished.status == "done", finished.message
-        assert finished.summary["created"] == 7 and finished.rows_read == 7
-        assert not path.exists()  # the job removes its copy of the upload
