@@ -70,6 +70,9 @@ def register_shell(app: Flask) -> None:
     app.register_blueprint(auth_api.bp)
     app.register_blueprint(openapi.bp)
     templating.init_app(app)
+    from app import people
+
+    people.init_app(app)
 
 
 def register_domains(app: Flask) -> None:

@@ -15,6 +15,7 @@ from app.auth.models import Organization, User
 from app.auth.roles import ORG_KINDS, ROLES
 from app.db import get_db, get_session
 from app.errors import AppError
+from app.people.cli import mail_cli
 from app.registry import registry
 
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
@@ -182,7 +183,7 @@ def audit_verify() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, orgs_cli, users_cli, audit_cli):
+    for group in (db_cli, orgs_cli, users_cli, audit_cli, mail_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo_command)
     get_db(app)  # fail early if the database extension is missing
