@@ -22,7 +22,8 @@ PER_PAGE = 50
 def index():
     db = get_session()
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
-    q = (request.args.get("q") or "").strip()[:200]
+    # Control characters (NUL above all: PostgreSQL refuses it) cannot be in an address.
+    q = "".join(c for c in (request.args.get("q") or "") if c.isprintable()).strip()[:200]
     stmt = owned(OutboxMessage, current_user.org_id).order_by(OutboxMessage.id.desc())
     if status:
         stmt = stmt.where(OutboxMessage.status == status)

@@ -40,6 +40,33 @@ def _new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def has_control(text: str) -> bool:
+    # PostgreSQL refuses NUL in text and SQLite stores it (PITFALLS): refuse both up front.
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
+
+
+def clean_email(value: object) -> str:
+    if not isinstance(value, str) or has_control(value) or " " in value.strip():
+        raise field_error("email", "An email address without spaces or control characters.")
+    return normalise_email(value)
+
+
+def _clean_name(value: object) -> str:
+    name = value.strip() if isinstance(value, str) else ""
+    if not name or len(name) > 200 or has_control(name):
+        raise field_error("name", "Your name, 1 to 200 characters, is required.")
+    return name
+
+
+def _password_problems(password: object, email: str) -> None:
+    password = password if isinstance(password, str) else ""
+    problems = password_problems(password, email=email)
+    if has_control(password):
+        problems.append("The password cannot contain control characters.")
+    if problems:
+        raise ValidationFailed(problems[0], [{"field": "password", "message": p} for p in problems])
+
+
 def _when(value) -> str:
     return value.strftime("%d %b %Y %H:%M UTC")
 
@@ -102,15 +129,18 @@ def people_query(org_id: int):
 
 
 def _other_active_admins(session: Session, user: User) -> int:
-    # Locks the admin rows (PostgreSQL) so two admins demoting each other cannot both win;
-    # SQLite write transactions are already serialised (BEGIN IMMEDIATE).
-    ids = session.scalars(
-        select(User.id).where(
+    # The organisation row is the lock: two admins demoting each other at once queue up here
+    # (PostgreSQL), and the second counts after the first has committed. SQLite write
+    # transactions are serialised already (BEGIN IMMEDIATE).
+    session.execute(
+        select(Organization.id).where(Organization.id == user.org_id).with_for_update()
+    )
+    return session.scalar(
+        select(func.count(User.id)).where(
             User.org_id == user.org_id, User.role == "admin", User.is_active.is_(True),
             User.id != user.id,
-        ).with_for_update()
-    ).all()
-    return len(ids)
+        )
+    ) or 0
 
 
 def _guard_last_admin(session: Session, user: User, what: str) -> None:
@@ -176,7 +206,7 @@ def invite(
     data: dict[str, Any] | None = None,
 ) -> Invitation:
     """Invite someone by email; the single-use link goes through the outbox."""
-    email = normalise_email(email)
+    email = clean_email(email)
     handler = PURPOSES.get(purpose)
     if handler is None:
         raise field_error("purpose", f'Unknown invitation purpose "{purpose}".')
@@ -245,17 +275,13 @@ def accept_invitation(
     session: Session, raw: str, *, name: str, password: str, fast_hash: bool = False
 ) -> User:
     invitation = open_invitation(session, raw)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise field_error("name", "Your name, 1 to 200 characters, is required.")
+    name = _clean_name(name)
     if existing_account(session, invitation) is not None:
         raise Conflict(
             f"{invitation.email} already has a Tierlight account. Sign in with it, or ask "
             "for an invitation to another address: one address belongs to one organisation."
         )
-    problems = password_problems(password or "", email=invitation.email)
-    if problems:
-        raise ValidationFailed(problems[0], [{"field": "password", "message": p} for p in problems])
+    _password_problems(password, invitation.email)
     # Conditional update: of two racing accepts, exactly one claims the invitation.
     claimed = session.execute(
         update(Invitation)
@@ -287,7 +313,8 @@ def request_password_reset(session: Session, *, email: str, link_for: LinkFor) -
     and its timing do not tell whether an account exists.
     """
     email = (email or "").strip().lower()[:254]
-    user = session.scalar(select(User).where(User.email == email)) if "@" in email else None
+    usable = "@" in email and not has_control(email)
+    user = session.scalar(select(User).where(User.email == email)) if usable else None
     raw = _new_token()
     context = {"name": "there", "email": email, "link": link_for(raw)}
     if user is None or not user.is_active:
@@ -337,9 +364,7 @@ def open_reset(session: Session, raw: str) -> PasswordReset:
 def reset_password(session: Session, raw: str, *, password: str, fast_hash: bool = False) -> User:
     reset = open_reset(session, raw)
     user = reset.user
-    problems = password_problems(password or "", email=user.email)
-    if problems:
-        raise ValidationFailed(problems[0], [{"field": "password", "message": p} for p in problems])
+    _password_problems(password, user.email)
     now = utcnow()
     claimed = session.execute(
         update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))

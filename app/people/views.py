@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -181,11 +183,16 @@ def accept(token: str):
 @limiter.limit(_reset_limit, methods=["POST"])
 @public
 def forgot_password():
+    started = time.monotonic()
     form = ForgotForm()
     if form.validate_on_submit():
         db = get_session()
         services.request_password_reset(db, email=form.email.data, link_for=reset_link)
         db.commit()
+        # Known and unknown addresses do different work; answering no sooner than a fixed
+        # floor hides the difference from anyone timing the answer.
+        floor = float(current_app.config.get("PASSWORD_RESET_ANSWER_SECONDS", 0.25))
+        time.sleep(max(0.0, floor - (time.monotonic() - started)))
         return render_template("people/forgot_sent.html")
     return render_template("people/forgot.html", form=form)
 

@@ -138,3 +138,25 @@ def test_requests_are_rate_limited_per_address(app, db, monkeypatch):
         assert statuses == [200, 200, 200, 429, 429]
     finally:
         limiter.reset()
+
+
+def test_known_and_unknown_addresses_answer_in_similar_time(app, db, buyer, monkeypatch):
+    import statistics
+    import time
+
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_ANSWER_SECONDS", 0.08)
+    known_user = make_user(db, buyer, "compliance")
+    db.commit()
+    client = app.test_client()
+    token = csrf_from(client.get("/password/forgot").text)
+
+    def timed(email: str) -> float:
+        start = time.perf_counter()
+        assert client.post("/password/forgot",
+                           data={"csrf_token": token, "email": email}).status_code == 200
+        return time.perf_counter() - start
+
+    known = [timed(known_user.email) for _ in range(6)]
+    unknown = [timed(f"nobody{i}@example.org") for i in range(6)]
+    assert min(known + unknown) >= 0.08
+    assert abs(statistics.median(known) - statistics.median(unknown)) < 0.03

@@ -222,3 +222,29 @@ def test_nav_shows_people_and_outbox_to_admins_only(app, db, buyer, logged_in):
     client, _user = _admin(app, db, buyer)
     home = client.get("/").text
     assert 'href="/people"' in home and 'href="/admin/outbox"' in home
+
+
+def test_the_page_refuses_to_demote_the_last_admin(app, db, buyer):
+    client, admin = _admin(app, db, buyer)
+    page = client.get("/people")
+    response = client.post(f"/people/{admin.id}/role",
+                           data={"csrf_token": csrf_from(page.text), "role": "compliance"})
+    assert response.status_code == 409 and "last active administrator" in response.text
+    response = client.post(f"/people/{admin.id}/deactivate",
+                           data={"csrf_token": csrf_from(page.text)})
+    assert response.status_code == 409
+    db.refresh(admin)
+    assert admin.role == "admin" and admin.is_active
+    assert client.get("/people").status_code == 200  # still signed in
+
+
+def test_the_invite_form_names_the_problem(app, db, buyer):
+    client, admin = _admin(app, db, buyer)
+    page = client.get("/people")
+    response = client.post("/people/invitations", data={
+        "csrf_token": csrf_from(page.text), "email": admin.email, "role": "compliance"})
+    assert response.status_code == 409 and "already belongs to" in response.text
+    response = client.post("/people/invitations", data={
+        "csrf_token": csrf_from(page.text), "email": "x@example.org", "role": "regulator"})
+    assert response.status_code == 422 and "Not a valid choice" in response.text
+    assert db.scalar(select(Invitation.id)) is None
