@@ -233,6 +233,7 @@ ACCESS.update({
     "people.change_role": ADMINS,
     "people.deactivate": ADMINS,
     "people.reactivate": ADMINS,
+    "people.revoke_invitation": ADMINS,
     "people.accept": PUBLIC,
     "people.forgot_password": PUBLIC,
     "people.reset_password": PUBLIC,
@@ -277,3 +278,14 @@ def _message_id(db, org, user):
     message.status = "sent"
     db.flush()
     return message.id
+
+
+@register_arg("invitation_id")
+def _invitation_id(db, org, user):
+    from sqlalchemy import select
+
+    from app.people.models import Invitation
+
+    _invitation_token(db, org, user)
+    return db.scalar(select(Invitation.id).where(Invitation.org_id == org.id)
+                     .order_by(Invitation.id.desc()))

@@ -1,4 +1,4 @@
-"""People, invitations and password resets. Services flush; the caller commits.
+"""People and invitations. Services flush; the caller commits (password resets: resets.py).
 
 Links carry a random token; the database keeps only its SHA-256, so a copy of the database
 opens nothing. Every step is recorded in the activity log.
@@ -18,17 +18,15 @@ from sqlalchemy.orm import Session
 
 from app.activity.services import record
 from app.auth.models import ApiToken, Organization, User
-from app.auth.passwords import hash_password, password_problems
+from app.auth.passwords import password_problems
 from app.auth.roles import ROLE_LABELS, ROLES_FOR_KIND
 from app.auth.services import create_user, end_all_sessions, normalise_email
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed, field_error
-from app.mail import queue_mail, render
-from app.people.models import Invitation, PasswordReset
+from app.mail import queue_mail
+from app.people.models import Invitation
 
 INVITATION_DAYS = 7
-RESET_MINUTES = 60
-RESETS_PER_HOUR = 3  # per account, whatever the number of addresses asking
 LinkFor = Callable[[str], str]  # raw token -> absolute URL of the page that takes it
 
 
@@ -36,7 +34,7 @@ def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _new_token() -> str:
+def new_token() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -58,7 +56,7 @@ def _clean_name(value: object) -> str:
     return name
 
 
-def _password_problems(password: object, email: str) -> None:
+def check_password(password: object, email: str) -> None:
     password = password if isinstance(password, str) else ""
     problems = password_problems(password, email=email)
     if has_control(password):
@@ -80,7 +78,7 @@ def end_all_tokens(session: Session, user_id: int) -> None:
     )
 
 
-def _end_access(session: Session, user: User) -> None:
+def end_access(session: Session, user: User) -> None:
     end_all_sessions(session, user.id)
     end_all_tokens(session, user.id)
 
@@ -164,7 +162,7 @@ def change_role(session: Session, *, actor: User, user: User, role: str) -> User
         _guard_last_admin(session, user, "demoted")
     before = user.role
     user.role = role
-    _end_access(session, user)
+    end_access(session, user)
     session.flush()
     record(
         session, org_id=user.org_id, actor=actor, action="user.role_changed", obj=user,
@@ -179,7 +177,7 @@ def set_active(session: Session, *, actor: User, user: User, active: bool) -> Us
     if not active:
         _guard_last_admin(session, user, "deactivated")
         user.is_active = False
-        _end_access(session, user)
+        end_access(session, user)
     else:
         user.is_active = True
     session.flush()
@@ -226,7 +224,7 @@ def invite(
                Invitation.revoked_at.is_(None))
         .values(revoked_at=now)
     )
-    raw = _new_token()
+    raw = new_token()
     invitation = Invitation(
         org_id=org.id, email=email, role=role, purpose=purpose, data=data or {},
         token_hash=digest(raw), invited_by_id=actor.id, created_at=now,
@@ -246,6 +244,18 @@ def invite(
     record(
         session, org_id=org.id, actor=actor, action="invitation.created", obj=invitation,
         summary=f"{email} as {role} ({purpose})", details={"purpose": purpose, "role": role},
+    )
+    return invitation
+
+
+def revoke_invitation(session: Session, *, actor: User, invitation: Invitation) -> Invitation:
+    if invitation.status != "pending":
+        raise Conflict(f"This invitation is {invitation.status} already.")
+    invitation.revoked_at = utcnow()
+    session.flush()
+    record(
+        session, org_id=invitation.org_id, actor=actor, action="invitation.revoked",
+        obj=invitation, summary=invitation.email,
     )
     return invitation
 
@@ -281,7 +291,7 @@ def accept_invitation(
             f"{invitation.email} already has a Tierlight account. Sign in with it, or ask "
             "for an invitation to another address: one address belongs to one organisation."
         )
-    _password_problems(password, invitation.email)
+    check_password(password, invitation.email)
     # Conditional update: of two racing accepts, exactly one claims the invitation.
     claimed = session.execute(
         update(Invitation)
@@ -300,89 +310,4 @@ def accept_invitation(
         session, org_id=invitation.org_id, actor=user, action="invitation.accepted",
         obj=invitation, summary=f"{user.email} ({invitation.purpose})",
     )
-    return user
-
-
-# --- password reset ------------------------------------------------------------------------
-
-
-def request_password_reset(session: Session, *, email: str, link_for: LinkFor) -> None:
-    """Email a reset link if an active account has this address; silent either way.
-
-    The same work (a token, a rendered message) happens for unknown addresses, so the answer
-    and its timing do not tell whether an account exists.
-    """
-    email = (email or "").strip().lower()[:254]
-    usable = "@" in email and not has_control(email)
-    user = session.scalar(select(User).where(User.email == email)) if usable else None
-    raw = _new_token()
-    context = {"name": "there", "email": email, "link": link_for(raw)}
-    if user is None or not user.is_active:
-        render("password_reset", context)
-        return
-    now = utcnow()
-    recent = session.scalar(
-        select(func.count(PasswordReset.id)).where(
-            PasswordReset.user_id == user.id,
-            PasswordReset.created_at > now - timedelta(hours=1),
-        )
-    )
-    if recent >= RESETS_PER_HOUR:
-        record(session, org_id=user.org_id, actor=None, action="password_reset.throttled",
-               obj=user, summary=user.email)
-        return
-    reset = PasswordReset(
-        user_id=user.id, token_hash=digest(raw), created_at=now,
-        expires_at=now + timedelta(minutes=RESET_MINUTES),
-    )
-    session.add(reset)
-    session.flush()
-    queue_mail(
-        session, org_id=user.org_id, to=user.email, subject="Reset your Tierlight password",
-        template="password_reset", related=user,
-        context={**context, "name": user.name or user.email},
-    )
-    record(session, org_id=user.org_id, actor=None, action="password_reset.requested",
-           obj=user, summary=user.email)
-
-
-def open_reset(session: Session, raw: str) -> PasswordReset:
-    reset = None
-    if raw and len(raw) <= 200:
-        reset = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == digest(raw)))
-    if (
-        reset is None or reset.used_at is not None or reset.expires_at <= utcnow()
-        or not reset.user.is_active
-    ):
-        raise NotFound(
-            "This password-reset link is not valid: it has expired (links last one hour), "
-            "was already used, or was copied incompletely. Ask for a new one."
-        )
-    return reset
-
-
-def reset_password(session: Session, raw: str, *, password: str, fast_hash: bool = False) -> User:
-    reset = open_reset(session, raw)
-    user = reset.user
-    _password_problems(password, user.email)
-    now = utcnow()
-    claimed = session.execute(
-        update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    ).rowcount
-    if claimed != 1:
-        raise NotFound("This password-reset link was already used.")
-    # Every other link of this account dies with this one.
-    session.execute(
-        update(PasswordReset).where(PasswordReset.user_id == user.id,
-                                    PasswordReset.used_at.is_(None))
-        .values(used_at=now)
-    )
-    user.password_hash = hash_password(password, fast=fast_hash)
-    user.password_changed_at = now
-    user.failed_logins, user.locked_until = 0, None
-    _end_access(session, user)
-    session.flush()
-    record(session, org_id=user.org_id, actor=user, action="password_reset.completed",
-           obj=user, summary=user.email)
     return user

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.auth.roles import ROLES_FOR_KIND
 from app.db import get_session
 from app.errors import AppError, Conflict, NotFound, ValidationFailed
-from app.people import services
+from app.people import resets, services
 from app.people.forms import AcceptForm, ForgotForm, InviteForm, ResetForm, RoleForm, role_choices
 from app.people.models import Invitation
 from app.security import limiter
@@ -63,6 +63,8 @@ def index(invite_form: InviteForm | None = None, status: int = 200):
     allowed = ROLES_FOR_KIND[org.kind]
     invite_form = invite_form or InviteForm()
     invite_form.role.choices = role_choices(allowed)
+    if not invite_form.role.data:  # the least power by default
+        invite_form.role.data = sorted(allowed - {"admin"})[0]
     people = db.scalars(services.people_query(org.id)).all()
     invitations = [
         inv for inv in db.scalars(
@@ -97,6 +99,18 @@ def invite():
         return index(form, exc.status)
     db.commit()
     flash(f"Invitation sent to {invitation.email}; the link is valid for 7 days.", "success")
+    return redirect(url_for("people.index"))
+
+
+@bp.post("/people/invitations/<int:invitation_id>/revoke")
+@roles_required("admin")
+def revoke_invitation(invitation_id: int):
+    db = get_session()
+    invitation = get_owned(db, Invitation, invitation_id, current_user.org_id)
+    ConfirmForm()
+    services.revoke_invitation(db, actor=current_user, invitation=invitation)
+    db.commit()
+    flash(f"The invitation to {invitation.email} no longer works.", "info")
     return redirect(url_for("people.index"))
 
 
@@ -187,7 +201,7 @@ def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
         db = get_session()
-        services.request_password_reset(db, email=form.email.data, link_for=reset_link)
+        resets.request_password_reset(db, email=form.email.data, link_for=reset_link)
         db.commit()
         # Known and unknown addresses do different work; answering no sooner than a fixed
         # floor hides the difference from anyone timing the answer.
@@ -203,13 +217,13 @@ def forgot_password():
 def reset_password(token: str):
     db = get_session()
     try:
-        reset = services.open_reset(db, token)
+        reset = resets.open_reset(db, token)
     except NotFound as exc:
         return _link_problem("This link cannot be used", exc.message, 404)
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(db, token, password=form.password.data, fast_hash=_fast())
+            resets.reset_password(db, token, password=form.password.data, fast_hash=_fast())
         except ValidationFailed as exc:
             db.rollback()
             _form_errors(form, exc)

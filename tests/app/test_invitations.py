@@ -166,3 +166,19 @@ def test_purposes_are_a_registry(app, db, buyer):
     with pytest.raises(Exception, match="Unknown invitation purpose"):
         _invite(db, buyer, purpose="no_such_purpose")
     assert db.scalar(select(func.count(Invitation.id))) >= 1
+
+
+def test_an_admin_can_revoke_an_open_invitation(app, db, buyer):
+    admin = make_user(db, buyer, "admin")
+    invitation, raw = _invite(db, buyer, admin=admin)
+    client = app.test_client()
+    login(client, admin.email)
+    page = client.get("/people")
+    assert "lan@example.org" in page.text
+    url = f"/people/invitations/{invitation.id}/revoke"
+    assert client.post(url, data={"csrf_token": csrf_from(page.text)}).status_code == 302
+    assert app.test_client().get(f"/invitations/{raw}").status_code == 404
+    assert client.post(url, data={"csrf_token": csrf_from(page.text)}).status_code == 409
+    from app.activity.models import ActivityEntry
+
+    assert db.scalar(select(ActivityEntry.id).where(ActivityEntry.action == "invitation.revoked"))

@@ -88,7 +88,7 @@ def test_same_answer_whether_the_address_exists_or_not(app, db, buyer):
 
 
 def test_expired_and_tampered_links_are_clear_pages(app, db, buyer):
-    from app.people.services import request_password_reset
+    from app.people.resets import request_password_reset
 
     user = make_user(db, buyer, "compliance")
     links: list[str] = []
@@ -115,7 +115,7 @@ def test_one_account_gets_at_most_three_links_an_hour(app, db, buyer):
 
 
 def test_a_new_password_kills_every_other_link(app, db, buyer):
-    from app.people.services import request_password_reset
+    from app.people.resets import request_password_reset
 
     user = make_user(db, buyer, "compliance")
     links: list[str] = []
