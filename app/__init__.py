@@ -72,6 +72,9 @@ def register_shell(app: Flask) -> None:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(apidocs.bp)
     templating.init_app(app)
+    from app import people
+
+    people.init_app(app)
 
 
 def register_domains(app: Flask) -> None:

@@ -16,6 +16,7 @@ from app.auth.roles import ORG_KINDS, ROLES
 from app.db import get_db, get_session
 from app.errors import AppError
 from app.jobs.cli import jobs_cli
+from app.people.cli import mail_cli
 from app.registry import registry
 
 db_cli = AppGroup("db", help="Database schema migrations (Alembic).")
@@ -183,7 +184,7 @@ def audit_verify() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, orgs_cli, users_cli, audit_cli, jobs_cli):
+    for group in (db_cli, orgs_cli, users_cli, audit_cli, jobs_cli, mail_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo_command)
     get_db(app)  # fail early if the database extension is missing

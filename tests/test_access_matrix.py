@@ -249,3 +249,69 @@ def _import_id(db, org, user):
     db.add(imp)
     db.flush()
     return imp.id
+
+# --- people, invitations and the outbox -------------------------------------------------------
+
+ADMINS = frozenset({"admin"})
+ACCESS.update({
+    "people.index": ADMINS,
+    "people.invite": ADMINS,
+    "people.change_role": ADMINS,
+    "people.deactivate": ADMINS,
+    "people.reactivate": ADMINS,
+    "people.revoke_invitation": ADMINS,
+    "people.accept": PUBLIC,
+    "people.forgot_password": PUBLIC,
+    "people.reset_password": PUBLIC,
+    "people_api.list_people": ADMINS,
+    "people_api.create_invitation": ADMINS,
+    "people_api.update_person": ADMINS,
+    "people_api.accept_invitation": PUBLIC,
+    "people_api.outbox": ADMINS,
+    "outbox.index": ADMINS,
+    "outbox.resend_message": ADMINS,
+})
+
+
+@register_arg("user_id")
+def _user_id(db, org, user):
+    from app.auth.roles import ROLES_FOR_KIND
+
+    role = sorted(ROLES_FOR_KIND[org.kind] - {"admin"})[0]
+    return make_user(db, org, role).id
+
+
+@register_arg("token")
+def _invitation_token(db, org, user):
+    from app.auth.roles import ROLES_FOR_KIND
+    from app.people.services import invite
+
+    captured = []
+    invite(db, org=org, actor=user, email=f"invitee{user.id}@example.org",
+           role=sorted(ROLES_FOR_KIND[org.kind])[0],
+           link_for=lambda raw: captured.append(raw) or f"http://localhost/invitations/{raw}")
+    return captured[0]
+
+
+@register_arg("message_id")
+def _message_id(db, org, user):
+    from app.mail import queue_mail
+
+    message = queue_mail(db, org_id=org.id, to="someone@example.org", subject="Hello",
+                         template="password_reset",
+                         context={"name": "Someone", "email": "someone@example.org",
+                                  "link": "http://localhost/x"})
+    message.status = "sent"
+    db.flush()
+    return message.id
+
+
+@register_arg("invitation_id")
+def _invitation_id(db, org, user):
+    from sqlalchemy import select
+
+    from app.people.models import Invitation
+
+    _invitation_token(db, org, user)
+    return db.scalar(select(Invitation.id).where(Invitation.org_id == org.id)
+                     .order_by(Invitation.id.desc()))
