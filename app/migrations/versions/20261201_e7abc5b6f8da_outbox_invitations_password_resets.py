@@ -1,7 +1,7 @@
 """Outbox messages, invitations and password resets
 
 Revision ID: e7abc5b6f8da
-Revises: 0ffcd53e2ade
+Revises: d6fab4a5e7c9
 Create Date: 2026-12-01 07:54:08.415469
 """
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ import app.db
 
 
 revision: str = 'e7abc5b6f8da'
-down_revision: str | None = '0ffcd53e2ade'
+down_revision: str | None = 'd6fab4a5e7c9'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
