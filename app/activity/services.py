@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.activity.chain import GENESIS, Broken, entry_hash, verify
+from app.activity.chain import GENESIS, HASH_VERSION, Broken, entry_hash, verify
 from app.activity.models import ActivityEntry, ActivityHead
 from app.db import utcnow
 
@@ -15,6 +16,16 @@ from app.db import utcnow
 def start_chain(session: Session, org_id: int) -> None:
     session.add(ActivityHead(org_id=org_id, seq=0, head_hash=GENESIS))
     session.flush()
+
+
+def object_type_of(obj: Any) -> str:
+    """`__activity_type__` if the model names itself, else its class name in snake_case.
+
+    (Not the table name: stripping an "s" from `ledger_entries` gives `ledger_entrie`.)
+    """
+    cls = type(obj)
+    explicit = getattr(cls, "__activity_type__", None)
+    return explicit or re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", cls.__name__).lower()
 
 
 def record(
@@ -34,7 +45,7 @@ def record(
         select(ActivityHead).where(ActivityHead.org_id == org_id).with_for_update()
     ).scalar_one()
     if obj is not None:
-        object_type = object_type or obj.__tablename__.rstrip("s")
+        object_type = object_type or object_type_of(obj)
         object_id = obj.id
     entry = ActivityEntry(
         org_id=org_id,
@@ -49,6 +60,7 @@ def record(
         details=details or {},
         prev_hash=head.head_hash,
         hash="",
+        hash_version=HASH_VERSION,
     )
     entry.hash = entry_hash(entry.prev_hash, entry.chained_fields())
     head.seq, head.head_hash = entry.seq, entry.hash
@@ -58,18 +70,33 @@ def record(
 
 
 def verify_chain(session: Session, org_id: int) -> Broken | None:
-    rows = session.execute(
+    """The first break in the organisation's chain, or in its head; None when both hold."""
+    entries = session.execute(
         select(ActivityEntry).where(ActivityEntry.org_id == org_id).order_by(ActivityEntry.seq)
+        .execution_options(populate_existing=True)  # what is stored, not what was loaded
     ).scalars()
-    broken = verify((e.id, e.seq, e.prev_hash, e.hash, e.chained_fields()) for e in rows)
-    if broken is None:
-        head = session.get(ActivityHead, org_id)
-        last = session.execute(
-            select(ActivityEntry.seq, ActivityEntry.hash)
-            .where(ActivityEntry.org_id == org_id)
-            .order_by(ActivityEntry.seq.desc())
-            .limit(1)
-        ).first()
-        if head is not None and (last or (0, GENESIS)) != (head.seq, head.head_hash):
-            return Broken(0, head.seq, "entries were removed from the end of the chain")
-    return broken
+    last: ActivityEntry | None = None
+
+    def rows():
+        nonlocal last
+        for entry in entries:
+            last = entry
+            yield entry.id, entry.seq, entry.prev_hash, entry.hash, entry.chained_fields()
+
+    broken = verify(rows())
+    if broken is not None:
+        return broken
+    head = session.get(ActivityHead, org_id)
+    last_seq, last_hash = (last.seq, last.hash) if last is not None else (0, GENESIS)
+    if head is None or (head.seq, head.head_hash) == (last_seq, last_hash):
+        return None
+    if head.seq > last_seq:
+        return Broken(
+            None, last_seq + 1,
+            f"entries were removed from the end of the chain: it ends at seq {last_seq} "
+            f"but its head is at seq {head.seq}",
+        )
+    return Broken(
+        last.id if last is not None else None, last_seq,
+        f"the chain head (seq {head.seq}) does not match the last entry (seq {last_seq})",
+    )
