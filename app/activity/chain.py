@@ -21,6 +21,20 @@ GENESIS = "0" * 64
 HASH_VERSIONS = (1, 2)
 HASH_VERSION = 2
 CHECKPOINT_CONTEXT = b"tierlight-activity-checkpoint-v1\n"
+V1_FIELDS = ("org_id", "seq", "created_at", "actor_email", "action", "object_type", "object_id",
+             "summary", "details")
+# Every column but id and hash (prev_hash goes into the hash separately).
+V2_FIELDS = (*V1_FIELDS, "actor_id", "hash_version")
+CHAIN_COLUMNS = ("id", "prev_hash", "hash", *V2_FIELDS)
+
+
+def hashed_fields(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What an entry's hash commits to, under the field set of its hash_version.
+
+    Version 1 entries, written before actor_id was hashed, keep their old field set.
+    """
+    names = V1_FIELDS if values["hash_version"] == 1 else V2_FIELDS
+    return {name: values[name] for name in names}
 
 
 def canonical(fields: Mapping[str, Any]) -> bytes:

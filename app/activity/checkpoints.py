@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.activity.chain import GENESIS, Broken, checkpoint_mac, mac_matches, verify
 from app.activity.models import ActivityCheckpoint, ActivityEntry, ActivityHead
-from app.activity.services import verify_chain
+from app.activity.services import chain_rows, verify_chain
 from app.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -78,31 +78,22 @@ def _unsafe_to_seal(
         if head.seq < last.seq:
             return f"its head (seq {head.seq}) is behind its latest checkpoint", None
         start = last.seq
-    entries = session.scalars(
-        select(ActivityEntry)
-        .where(ActivityEntry.org_id == head.org_id, ActivityEntry.seq >= start,
-               ActivityEntry.seq <= head.seq)
-        .order_by(ActivityEntry.seq)
-        .execution_options(populate_existing=True)  # what is stored, not what was loaded
-    ).all()
+    entries = list(chain_rows(session, head.org_id, start, head.seq))
     prev, seq = GENESIS, 1
     if last is not None:
         # Only what was appended since the last checkpoint needs checking.
-        if not entries or (entries[0].seq, entries[0].id, entries[0].hash) != (
+        if not entries or (entries[0][1], entries[0][0], entries[0][3]) != (
             last.seq, last.entry_id, last.head_hash
         ):
             return f"its entry at seq {last.seq} no longer matches its latest checkpoint", None
         prev, seq, entries = last.head_hash, last.seq + 1, entries[1:]
-    broken = verify(
-        ((e.id, e.seq, e.prev_hash, e.hash, e.chained_fields()) for e in entries),
-        prev=prev, seq=seq,
-    )
+    broken = verify(entries, prev=prev, seq=seq)
     if broken is not None:
         return f"entry id {broken.entry_id}, seq {broken.seq}: {broken.reason}", None
     tip = entries[-1] if entries else None
-    if tip is None or (tip.seq, tip.hash) != (head.seq, head.head_hash):
+    if tip is None or (tip[1], tip[3]) != (head.seq, head.head_hash):
         return "its head does not match its last entry", None
-    return None, tip.id
+    return None, tip[0]
 
 
 def write_checkpoints(session: Session, key: str) -> int:

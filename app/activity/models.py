@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.activity.chain import HASH_VERSION
+from app.activity.chain import HASH_VERSION, V2_FIELDS, hashed_fields
 from app.db import Base, utcnow
 from app.tenancy import TenantMixin
 
@@ -38,24 +38,8 @@ class ActivityEntry(TenantMixin, Base):
     hash_version: Mapped[int] = mapped_column(default=HASH_VERSION)
 
     def chained_fields(self) -> dict[str, Any]:
-        """Everything the hash commits to: every column but id and hash (prev_hash is chained).
-
-        Version 1 entries, written before actor_id was hashed, keep their old field set.
-        """
-        fields = {
-            "org_id": self.org_id,
-            "seq": self.seq,
-            "created_at": self.created_at,
-            "actor_email": self.actor_email,
-            "action": self.action,
-            "object_type": self.object_type,
-            "object_id": self.object_id,
-            "summary": self.summary,
-            "details": self.details,
-        }
-        if self.hash_version != 1:
-            fields |= {"actor_id": self.actor_id, "hash_version": self.hash_version}
-        return fields
+        """Everything the hash commits to (app.activity.chain.hashed_fields)."""
+        return hashed_fields({name: getattr(self, name) for name in V2_FIELDS})
 
 
 class ActivityHead(Base):

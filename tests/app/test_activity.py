@@ -75,6 +75,16 @@ def test_deleting_the_last_entry_is_detected(db):
     assert broken is not None and "removed" in broken.reason
 
 
+def test_a_deleted_chain_head_is_detected(app, db):
+    org = make_org(db, name="Headless Buyer")
+    db.commit()
+    db.execute(text("DELETE FROM activity_heads WHERE org_id = :o"), {"o": org.id})
+    db.commit()
+    result = app.test_cli_runner().invoke(audit_verify)
+    assert result.exit_code == 1 and "Headless Buyer" in result.output
+    assert "head is missing" in result.output
+
+
 def test_activity_page_lists_entries_of_own_org_only(logged_in, db, compliance_user):
     other = make_org(db, name="Someone Else Entirely")
     secret = record(db, org_id=other.id, actor=None, action="supplier.created",
