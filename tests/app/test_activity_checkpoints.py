@@ -235,3 +235,29 @@ def test_a_tampered_chain_is_not_signed(app, db, caplog):
     assert written >= 1
     assert f"org {org.id} not checkpointed" in caplog.text
     assert f"entry id {target.id}" in caplog.text
+
+
+def test_a_malformed_export_file_is_refused_with_its_line(app, db, tmp_path):
+    _org_with_entries(db, "Checkpoint Malformed Buyer", extra=1)
+    _checkpoint(app)
+    exported = tmp_path / "checkpoints.jsonl"
+    assert _run(app, "export-checkpoints", str(exported)).exit_code == 0
+    exported.write_text(exported.read_text() + '{"org_id": "1", "seq": 2}\n')
+    result = _run(app, "verify", "--checkpoints", str(exported))
+    assert result.exit_code == 1
+    assert "line 2: not an exported checkpoint" in result.output
+
+
+def test_an_edited_exported_checkpoint_fails_its_hmac(app, db, tmp_path):
+    org = _org_with_entries(db, "Checkpoint Edited Export Buyer", extra=1)
+    _checkpoint(app)
+    exported = tmp_path / "checkpoints.jsonl"
+    assert _run(app, "export-checkpoints", str(exported)).exit_code == 0
+    items = [json.loads(line) for line in exported.read_text().splitlines()]
+    for item in items:
+        if item["org_id"] == org.id:
+            item["seq"] -= 1
+    exported.write_text("".join(json.dumps(i) + "\n" for i in items))
+    result = _run(app, "verify", "--checkpoints", str(exported))
+    assert result.exit_code == 1
+    assert "HMAC" in _broken_line(result, org)
