@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from app.activity.services import verify_chain
+from app.activity.checkpoints import (
+    export_checkpoints,
+    load_exported,
+    verify_org,
+    write_checkpoints,
+)
 from app.auth import services
 from app.auth.models import Organization, User
 from app.auth.roles import ORG_KINDS, ROLES
@@ -162,25 +169,82 @@ def seed_demo_command(if_empty: bool) -> None:
         click.echo(f"  {role:<11} {email}")
 
 
+def _audit_key() -> str:
+    key = current_app.config.get("AUDIT_LOG_KEY")
+    if not key:
+        click.secho("Error: AUDIT_LOG_KEY is not configured.", fg="red", err=True)
+        sys.exit(1)
+    return key
+
+
 @audit_cli.command("verify")
-def audit_verify() -> None:
-    """Check every organisation's hash chain; name the first broken entry."""
+@click.option(
+    "--checkpoints", "files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    help="Exported checkpoints (from export-checkpoints) to check against as well; repeatable.",
+)
+def audit_verify(files: tuple[str, ...]) -> None:
+    """Check every organisation's hash chain and checkpoints; name the first problem."""
+    key = _audit_key()
+    exported = []
+    for name in files:
+        try:
+            with open(name, encoding="utf-8") as handle:
+                exported += load_exported(handle)
+        except (ValueError, UnicodeDecodeError) as exc:
+            click.secho(f"Error: {name}: {exc}", fg="red", err=True)
+            sys.exit(1)
     db = get_session()
     failures = 0
+    seen: set[int] = set()
     for org in db.scalars(select(Organization).order_by(Organization.id)):
-        broken = verify_chain(db, org.id)
+        seen.add(org.id)
+        broken = verify_org(db, org.id, key, exported)
         if broken:
             failures += 1
+            entry = broken.entry_id if broken.entry_id is not None else "(deleted)"
             click.secho(
-                f"BROKEN {org.name} (org {org.id}): entry id {broken.entry_id}, "
+                f"BROKEN {org.name} (org {org.id}): entry id {entry}, "
                 f"seq {broken.seq}: {broken.reason}",
                 fg="red",
             )
         else:
             click.echo(f"ok     {org.name} (org {org.id})")
+    for org_id in sorted({s.org_id for s in exported} - seen):
+        failures += 1
+        sealed = max(s.seq for s in exported if s.org_id == org_id)
+        click.secho(
+            f"BROKEN (org {org_id}): the organisation is missing from the database; "
+            f"exported checkpoints seal its chain up to seq {sealed}",
+            fg="red",
+        )
     if failures:
         sys.exit(1)
     click.echo("Every chain verifies.")
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Seal every organisation's chain head that moved since its last checkpoint, now."""
+    db = get_session()
+    written = write_checkpoints(db, _audit_key())
+    db.commit()
+    click.echo(f"Wrote {written} checkpoint{'s' if written != 1 else ''}.")
+
+
+@audit_cli.command("export-checkpoints")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def audit_export_checkpoints(file: str) -> None:
+    """Write every checkpoint to FILE as JSON lines; keep it away from the database."""
+    db = get_session()
+    path = Path(file)
+    partial = path.with_name(path.name + ".partial")
+    count = 0
+    with partial.open("w", encoding="utf-8") as handle:
+        for item in export_checkpoints(db):
+            handle.write(json.dumps(item, sort_keys=True) + "\n")
+            count += 1
+    partial.replace(path)
+    click.echo(f"Exported {count} checkpoint{'s' if count != 1 else ''} to {file}.")
 
 
 def init_app(app: Flask) -> None:

@@ -31,6 +31,25 @@ def _secret_key(instance: Path, production: bool) -> str:
     return path.read_text().strip()
 
 
+def _audit_log_key(instance: Path, production: bool) -> str:
+    """The checkpoint HMAC key: from the environment, never from (or into) the database."""
+    key = os.environ.get("AUDIT_LOG_KEY")
+    if not key:
+        if production:
+            raise ConfigError("AUDIT_LOG_KEY must be set when TIERLIGHT_ENV=production.")
+        path = instance / "audit_log_key"
+        try:  # created owner-only from the start; a racing process reads the winner's key
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass
+        key = path.read_text().strip()
+    if len(key) < 32:
+        raise ConfigError("AUDIT_LOG_KEY must be at least 32 characters.")
+    return key
+
+
 def load_config() -> dict[str, object]:
     """Settings from the environment; create_app(config) may override any key."""
     env = os.environ.get("TIERLIGHT_ENV", "development")
@@ -58,6 +77,7 @@ def load_config() -> dict[str, object]:
         "UPLOAD_FOLDER": str(instance / "uploads"),
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
+        "AUDIT_LOG_KEY": _audit_log_key(instance, production),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # a little above the 25 MB upload limit
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -30,6 +38,9 @@ class Supplier(TenantMixin, Base):
         Index("ix_suppliers_org_tier", "org_id", "tier"),
         CheckConstraint(_in("kind", SUPPLIER_KINDS), name="kind"),
         CheckConstraint("workers IS NULL OR workers >= 0", name="workers"),
+        # What relationships' composite foreign keys point at (an index, not a table
+        # constraint, so SQLite gets it without rebuilding a table that others reference).
+        Index("uq_suppliers_org_id_id", "org_id", "id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,20 +78,34 @@ class Relationship(TenantMixin, Base):
         UniqueConstraint("supplier_id", "customer_key", "kind"),
         Index("ix_relationships_org_customer", "org_id", "customer_id"),
         CheckConstraint(_in("kind", RELATIONSHIP_KINDS), name="kind"),
+        # Both ends belong to the edge's organisation: the database refuses an edge between
+        # two tenants' suppliers, whatever the code above it does.
+        ForeignKeyConstraint(
+            ["org_id", "supplier_id"], ["suppliers.org_id", "suppliers.id"],
+            name="fk_relationships_org_supplier_suppliers", ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["org_id", "customer_id"], ["suppliers.org_id", "suppliers.id"],
+            name="fk_relationships_org_customer_suppliers", ondelete="CASCADE",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    supplier_id: Mapped[int] = mapped_column(
-        ForeignKey("suppliers.id", ondelete="CASCADE"), index=True
-    )
-    customer_id: Mapped[int | None] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    supplier_id: Mapped[int] = mapped_column(index=True)
+    customer_id: Mapped[int | None] = mapped_column()
     customer_key: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(10), default="goods")
     product: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    supplier: Mapped[Supplier] = relationship(foreign_keys=[supplier_id], lazy="joined")
-    customer: Mapped[Supplier | None] = relationship(foreign_keys=[customer_id], lazy="joined")
+    supplier: Mapped[Supplier] = relationship(
+        primaryjoin="Relationship.supplier_id == Supplier.id",
+        foreign_keys=[supplier_id], lazy="joined",
+    )
+    customer: Mapped[Supplier | None] = relationship(
+        primaryjoin="Relationship.customer_id == Supplier.id",
+        foreign_keys=[customer_id], lazy="joined",
+    )
 
 
 STALLED_AFTER = timedelta(hours=1)

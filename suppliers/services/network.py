@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.activity.services import record
-from app.errors import Conflict, ValidationFailed, field_error
+from app.errors import Conflict, NotFound, ValidationFailed, field_error
 from app.tenancy import get_owned
 from suppliers.graph_arrays import tiers_array
 from suppliers.kinds import RELATIONSHIP_KINDS
@@ -75,16 +75,23 @@ def add_relationship(
     return rel
 
 
+MAX_ID = 2**31 - 1  # the id column's range on PostgreSQL (INTEGER)
+
+
 def _owned_supplier(session: Session, org_id: int, value: Any, field: str) -> Supplier:
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    text = str(value)
+    # isascii: "²".isdigit() is true, int("²") fails.
+    if isinstance(value, bool) or not isinstance(value, int | str) or not (
+        text.isascii() and text.isdigit()
+    ):
         raise field_error(field, f"{field} must be a supplier id (a whole number).")
+    message = f"No supplier {text[:20]} in your network."
+    if len(text) > 10 or int(text) > MAX_ID:
+        raise ValidationFailed(message, [{"field": field, "message": message}])
     try:
-        return get_owned(session, Supplier, value, org_id)
-    except Exception as exc:  # NotFound, reported against the field
-        raise ValidationFailed(
-            f"No supplier {value} in your network.",
-            [{"field": field, "message": f"No supplier {value} in your network."}],
-        ) from exc
+        return get_owned(session, Supplier, int(text), org_id)
+    except NotFound as exc:  # only that: anything else is a bug and must surface
+        raise ValidationFailed(message, [{"field": field, "message": message}]) from exc
 
 
 def remove_relationship(session: Session, rel: Relationship, *, actor: Any) -> None:
@@ -107,9 +114,14 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
     of it, so a breadth-first walk upstream that stops where nothing improves gives the same
     tiers as refresh_tiers (tested against it) without reading the whole network.
     """
+    owner = session.execute(
+        select(Supplier.org_id, Supplier.tier).where(Supplier.id == supplier_id)
+    ).first()
+    if owner is None or owner.org_id != org_id:
+        raise NotFound("No such supplier.")
     if tier is None:
         return 0  # the customer does not reach the company, so nothing new does
-    current = session.scalar(select(Supplier.tier).where(Supplier.id == supplier_id))
+    current = owner.tier
     if current is not None and current <= tier:
         return 0
     improved = {supplier_id: tier}
@@ -121,7 +133,7 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
             rows = session.execute(
                 select(Relationship.supplier_id, Relationship.customer_id, Supplier.tier)
                 .join(Supplier, Supplier.id == Relationship.supplier_id)
-                .where(Relationship.org_id == org_id,
+                .where(Relationship.org_id == org_id, Supplier.org_id == org_id,
                        Relationship.customer_id.in_(ids[i:i + 900]))
             ).all()
             for upstream_id, customer_id, upstream_tier in rows:
@@ -130,7 +142,7 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
                 if best is None or candidate < best:
                     improved[upstream_id] = nxt[upstream_id] = candidate
         frontier = nxt
-    _write_tiers(session, improved)
+    _write_tiers(session, org_id, improved)
     return len(improved)
 
 
@@ -157,14 +169,19 @@ def refresh_tiers(session: Session, org_id: int) -> int:
     new[new < 0] = 0
     changed = np.nonzero(new != old)[0]
     if changed.size:
-        _write_tiers(session, {int(ids[i]): int(new[i]) or None for i in changed.tolist()})
+        _write_tiers(
+            session, org_id, {int(ids[i]): int(new[i]) or None for i in changed.tolist()}
+        )
     return int(changed.size)
 
 
-def _write_tiers(session: Session, tiers: dict[int, int | None]) -> None:
+def _write_tiers(session: Session, org_id: int, tiers: dict[int, int | None]) -> None:
     table = Supplier.__table__
+    # org_id too: a stray id from another tenant is left alone (defence in depth).
     session.execute(
-        update(table).where(table.c.id == bindparam("b_id")).values(tier=bindparam("b_tier")),
+        update(table)
+        .where(table.c.org_id == org_id, table.c.id == bindparam("b_id"))
+        .values(tier=bindparam("b_tier")),
         [{"b_id": sid, "b_tier": tier} for sid, tier in tiers.items()],
     )
     session.expire_all()  # loaded suppliers must not show their old tier

@@ -103,6 +103,7 @@ def test_production_refuses_sqlite_and_missing_secret(monkeypatch, tmp_path):
     with pytest.raises(ConfigError, match="SQLite"):
         load_config()
     monkeypatch.setenv("TIERLIGHT_ALLOW_SQLITE", "1")
+    monkeypatch.setenv("AUDIT_LOG_KEY", "k" * 40)
     assert load_config()["SESSION_COOKIE_SECURE"] is True
 
 

@@ -8,7 +8,7 @@ import random
 import pytest
 from sqlalchemy import select
 
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from suppliers import services
 from suppliers.graph import tiers as nx_tiers
 from suppliers.models import Relationship, Supplier
@@ -50,3 +50,46 @@ def test_incremental_tiers_match_networkx_on_random_changes(db, seed):
                     db, org_id=org.id, actor=None, supplier_id=supplier.id,
                     customer_id=customer.id if customer else None, kind=kind)
         assert _stored(db, org) == _expected(db, org), f"step {step}"
+
+
+def test_lower_tiers_refuses_another_organisations_supplier(db):
+    mine, theirs = make_org(db), make_org(db)
+    foreign = make_supplier(db, theirs)
+    assert foreign.tier is None
+    with pytest.raises(NotFound):
+        services.lower_tiers(db, mine.id, foreign.id, 1)
+    assert _stored(db, theirs)[foreign.id] is None
+
+
+def test_tier_writes_are_limited_to_the_organisation(db):
+    from suppliers.services.network import _write_tiers
+
+    mine, theirs = make_org(db), make_org(db)
+    own, foreign = make_supplier(db, mine), make_supplier(db, theirs)
+    _write_tiers(db, mine.id, {own.id: 2, foreign.id: 3})
+    assert _stored(db, mine)[own.id] == 2
+    assert _stored(db, theirs)[foreign.id] is None
+
+
+def test_an_unexpected_error_looking_up_a_supplier_is_not_reported_as_not_found(db, monkeypatch):
+    from suppliers.services import network
+
+    org = make_org(db)
+    supplier = make_supplier(db, org)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(network, "get_owned", broken)
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        services.add_relationship(db, org_id=org.id, actor=None, supplier_id=supplier.id,
+                                  customer_id=None)
+
+
+@pytest.mark.parametrize("value", [2**31, 2**63, "9" * 30, "²", "12a"])
+def test_out_of_range_or_odd_supplier_ids_name_the_field(db, value):
+    org = make_org(db)
+    with pytest.raises(ValidationFailed) as caught:
+        services.add_relationship(db, org_id=org.id, actor=None, supplier_id=value,
+                                  customer_id=None)
+    assert caught.value.details[0]["field"] == "supplier_id"
