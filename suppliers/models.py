@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import Organization
 from app.db import Base, utcnow
 from app.tenancy import TenantMixin
 from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
@@ -49,11 +50,23 @@ class Supplier(TenantMixin, Base):
     duns: Mapped[str | None] = mapped_column(String(9))
     # Shortest distance to the buying company; recomputed whenever the graph changes.
     tier: Mapped[int | None]
+    # Archived suppliers keep their history and edges but leave lists, the network and tiers.
+    archived_at: Mapped[datetime | None]
+    # The supplier organisation this record is connected to (DESIGN.md section 5).
+    linked_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    linked_org: Mapped[Organization | None] = relationship(foreign_keys=[linked_org_id])
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Relationship(TenantMixin, Base):

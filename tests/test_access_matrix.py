@@ -172,6 +172,8 @@ ACCESS.update({
     "suppliers.detail": EDITORS,
     "suppliers.edit": EDITORS,
     "suppliers.delete": EDITORS,
+    "suppliers.restore": EDITORS,
+    "suppliers.purge": frozenset({"admin"}),
     "suppliers.add_relationship": EDITORS,
     "suppliers.delete_relationship": EDITORS,
     "suppliers.import_page": EDITORS,

@@ -15,9 +15,13 @@ from suppliers.services.network import (
 )
 from suppliers.services.suppliers import (
     SUPPLIER_FIELDS,
+    archive_supplier,
     clean_supplier_input,
     create_supplier,
     delete_supplier,
+    purge_supplier,
+    references,
+    restore_supplier,
     update_supplier,
 )
 
@@ -25,6 +29,7 @@ __all__ = [
     "SUPPLIER_FIELDS",
     "ImportSummary",
     "add_relationship",
+    "archive_supplier",
     "clean_supplier_input",
     "create_supplier",
     "delete_supplier",
@@ -33,7 +38,10 @@ __all__ = [
     "import_rows",
     "lower_tiers",
     "parse_file",
+    "purge_supplier",
+    "references",
     "refresh_tiers",
     "remove_relationship",
+    "restore_supplier",
     "update_supplier",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.activity.services import record
@@ -109,9 +109,11 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
     """
     if tier is None:
         return 0  # the customer does not reach the company, so nothing new does
-    current = session.scalar(select(Supplier.tier).where(Supplier.id == supplier_id))
-    if current is not None and current <= tier:
-        return 0
+    start = session.execute(select(Supplier.tier).where(
+        Supplier.id == supplier_id, Supplier.org_id == org_id, Supplier.archived_at.is_(None)
+    )).first()
+    if start is None or (start.tier is not None and start.tier <= tier):
+        return 0  # archived suppliers have no tier; nothing improves
     improved = {supplier_id: tier}
     frontier = {supplier_id: tier}
     while frontier:
@@ -121,7 +123,7 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
             rows = session.execute(
                 select(Relationship.supplier_id, Relationship.customer_id, Supplier.tier)
                 .join(Supplier, Supplier.id == Relationship.supplier_id)
-                .where(Relationship.org_id == org_id,
+                .where(Relationship.org_id == org_id, Supplier.archived_at.is_(None),
                        Relationship.customer_id.in_(ids[i:i + 900]))
             ).all()
             for upstream_id, customer_id, upstream_tier in rows:
@@ -137,15 +139,21 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
 def refresh_tiers(session: Session, org_id: int) -> int:
     """Recompute every supplier's tier; write only the ones that changed. Returns that count."""
     nodes = session.execute(
-        select(Supplier.id, Supplier.tier).where(Supplier.org_id == org_id).order_by(Supplier.id)
+        select(Supplier.id, Supplier.tier).where(
+            Supplier.org_id == org_id, Supplier.archived_at.is_(None)  # archived: no tier
+        ).order_by(Supplier.id)
     ).all()
     if not nodes:
         return 0
     ids = np.fromiter((n[0] for n in nodes), dtype=np.int64, count=len(nodes))
+    archived = select(Supplier.id).where(Supplier.org_id == org_id,
+                                         Supplier.archived_at.is_not(None))
     old = np.fromiter((n[1] or 0 for n in nodes), dtype=np.int64, count=len(nodes))
     edges = session.execute(
         select(Relationship.supplier_id, Relationship.customer_key).where(
-            Relationship.org_id == org_id
+            Relationship.org_id == org_id,  # edges of archived suppliers are kept, not followed
+            Relationship.supplier_id.not_in(archived),
+            or_(Relationship.customer_id.is_(None), Relationship.customer_id.not_in(archived)),
         )
     ).all()
     src_ids = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))
