@@ -89,6 +89,19 @@ class RegistrationError(RuntimeError):
     """Two packages claim the same name (package, or OpenAPI schema)."""
 
 
+class SchemaNames(dict):
+    """OpenAPI component schemas by name; adding a name twice raises, however it is added."""
+
+    def __setitem__(self, name: str, schema: dict) -> None:
+        if name in self or name in SHELL_SCHEMAS:
+            raise RegistrationError(f'The OpenAPI schema "{name}" is defined twice.')
+        super().__setitem__(name, schema)
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for name, schema in dict(*args, **kwargs).items():
+            self[name] = schema
+
+
 @dataclass
 class Registry:
     packages: list[Package] = field(default_factory=list)
@@ -97,7 +110,7 @@ class Registry:
     # seeders in run order, as plain callables (session, orgs)
     demo_seeders: list[Callable[[Any, dict], None]] = field(default_factory=list)
     # JSON schemas of API resources, for the OpenAPI document (app/openapi.py)
-    openapi_schemas: dict[str, dict] = field(default_factory=dict)
+    openapi_schemas: dict[str, dict] = field(default_factory=SchemaNames)
     supplier_panels: list[SupplierPanel] = field(default_factory=list)
     reference_counters: list[ReferenceCounter] = field(default_factory=list)
     _seeders: list[tuple[int, int, Seeder]] = field(default_factory=list, repr=False)

@@ -7,6 +7,7 @@ from suppliers.services.imports import (
     import_rows,
     parse_file,
 )
+from suppliers.services.merge import merge_suppliers
 from suppliers.services.network import (
     add_relationship,
     lower_tiers,
@@ -37,6 +38,7 @@ __all__ = [
     "import_file",
     "import_rows",
     "lower_tiers",
+    "merge_suppliers",
     "parse_file",
     "purge_supplier",
     "references",

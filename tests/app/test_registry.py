@@ -42,6 +42,8 @@ def test_an_openapi_schema_name_clash_is_refused_at_registration():
     with pytest.raises(RegistrationError, match="twice"):
         register_package(bare, Package("questionnaires"))
     assert list(registry(bare).openapi_schemas) == ["Campaign"]  # nothing half-registered
+    with pytest.raises(RegistrationError, match="Campaign"):  # also when set by hand
+        registry(bare).openapi_schemas["Campaign"] = {}
 
 
 def test_seeders_run_in_their_order_whatever_the_registration_order():
