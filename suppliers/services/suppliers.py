@@ -51,14 +51,15 @@ def _check_unique(session: Session, org_id: int, values: dict, exclude_id: int |
             continue
         column = getattr(Supplier, field)
         clash = session.execute(
-            select(Supplier.id, Supplier.name).where(
+            select(Supplier.id, Supplier.name, Supplier.archived_at).where(
                 Supplier.org_id == org_id, column == value,
                 Supplier.id != (exclude_id or 0),
             )
         ).first()
         if clash:
+            archived = " (archived: restore it instead)" if clash.archived_at else ""
             raise Conflict(
-                f'The {label} {value} already belongs to "{clash.name}".',
+                f'The {label} {value} already belongs to "{clash.name}"{archived}.',
                 [{"field": field, "message": f"Already used by supplier {clash.id}."}],
             )
 

@@ -169,3 +169,12 @@ def test_purge_service_names_every_kind_of_reference(db, buyer, chain):
         services.purge_supplier(db, middle, actor=None, counters=counters)
     assert "2 relationships, 1 grievances" in refused.value.message
     assert [d["field"] for d in refused.value.details] == ["relationships", "grievances"]
+
+
+def test_an_archived_suppliers_identifier_is_still_taken_and_says_so(db, buyer):
+    from app.errors import Conflict
+
+    old = make_supplier(db, buyer, name="Bursa Tekstil", lei="HWUPKR0MPOU8FGXBT394")
+    services.archive_supplier(db, old, actor=None)
+    with pytest.raises(Conflict, match="archived: restore it instead"):
+        make_supplier(db, buyer, lei="HWUPKR0MPOU8FGXBT394")
