@@ -71,6 +71,7 @@ def add_relationship(
         summary=f"{supplier.name} → {_label(customer)} ({kind})",
     )
     via = 1 if customer is None else (customer.tier + 1 if customer.tier else None)
+    via = None if supplier.archived_at is not None else via  # archived: never given a tier
     lower_tiers(session, org_id, supplier.id, via)
     return rel
 
@@ -109,11 +110,9 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
     """
     if tier is None:
         return 0  # the customer does not reach the company, so nothing new does
-    start = session.execute(select(Supplier.tier).where(
-        Supplier.id == supplier_id, Supplier.org_id == org_id, Supplier.archived_at.is_(None)
-    )).first()
-    if start is None or (start.tier is not None and start.tier <= tier):
-        return 0  # archived suppliers have no tier; nothing improves
+    current = session.scalar(select(Supplier.tier).where(Supplier.id == supplier_id))
+    if current is not None and current <= tier:
+        return 0
     improved = {supplier_id: tier}
     frontier = {supplier_id: tier}
     while frontier:
@@ -146,9 +145,9 @@ def refresh_tiers(session: Session, org_id: int) -> int:
     if not nodes:
         return 0
     ids = np.fromiter((n[0] for n in nodes), dtype=np.int64, count=len(nodes))
+    old = np.fromiter((n[1] or 0 for n in nodes), dtype=np.int64, count=len(nodes))
     archived = select(Supplier.id).where(Supplier.org_id == org_id,
                                          Supplier.archived_at.is_not(None))
-    old = np.fromiter((n[1] or 0 for n in nodes), dtype=np.int64, count=len(nodes))
     edges = session.execute(
         select(Relationship.supplier_id, Relationship.customer_key).where(
             Relationship.org_id == org_id,  # edges of archived suppliers are kept, not followed
