@@ -78,9 +78,12 @@ def register_shell(app: Flask) -> None:
 
 
 def register_domains(app: Flask) -> None:
+    """Every domain package, in layer order: each exposes `contribution() -> Package`."""
     import suppliers
+    from app.registry import register_package
 
-    suppliers.init_app(app)
+    for package in (suppliers,):
+        register_package(app, package.contribution())
 
 
 def register_queue(app: Flask) -> None:

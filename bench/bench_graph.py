@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a plai
 from suppliers.graph import (
     find_cycles,
     paths_to_root,
-    tiers,
     tiers_array,
     tiers_by_id,
     upstream,
     upstream_array,
 )
+from tests.suppliers.oracles import tiers  # the networkx version, for comparison
 
 SEED = 20_240_611
 # Share of goods suppliers by intended tier 1..6: a few direct suppliers, many deep ones.

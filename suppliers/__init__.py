@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from app.registry import Package
 
 
-def init_app(app: Flask) -> None:
+def contribution() -> Package:
+    """What this package adds to the shell (registered by create_app)."""
     from suppliers import shell
 
-    shell.init_app(app)
+    return shell.contribution()

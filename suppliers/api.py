@@ -83,7 +83,11 @@ def update_supplier(supplier_id: int):
 @bp.delete("/suppliers/<int:supplier_id>")
 @editors
 def delete_supplier(supplier_id: int):
-    """Delete a supplier and its relationships (204)."""
+    """Archive a supplier (204).
+
+    It leaves lists, the network and tiers, and keeps its relationships and history, so it
+    can be restored; an admin may purge it from the pages once nothing points at it.
+    """
     db = get_session()
     services.delete_supplier(db, get_owned(db, Supplier, supplier_id, _org()), actor=current_user)
     db.commit()

@@ -106,7 +106,8 @@ def _positions(sorted_ids: np.ndarray, order: np.ndarray, values: np.ndarray) ->
 def tiers_by_id(
     node_ids: Sequence[int], edges: Iterable[tuple[int, int | None]]
 ) -> dict[int, int | None]:
-    """Same result as ``graph.tiers`` computed with :func:`tiers_array`.
+    """Tiers by database id, computed with :func:`tiers_array` (the networkx oracle it is
+    tested against is ``tests/suppliers/oracles.py``).
 
     Edges whose supplier or customer is not in ``node_ids`` are ignored.
     """

@@ -15,6 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.models import Organization
 from app.db import Base, utcnow
 from app.jobs.models import Job
 from app.tenancy import TenantMixin
@@ -36,6 +37,8 @@ class Supplier(TenantMixin, Base):
         Index("ix_suppliers_org_name", "org_id", "name_key"),
         Index("ix_suppliers_org_country", "org_id", "country"),
         Index("ix_suppliers_org_tier", "org_id", "tier"),
+        # Finds the (few) archived suppliers without reading every row of the organisation.
+        Index("ix_suppliers_org_archived", "org_id", "archived_at"),
         CheckConstraint(_in("kind", SUPPLIER_KINDS), name="kind"),
         CheckConstraint("workers IS NULL OR workers >= 0", name="workers"),
         # What relationships' composite foreign keys point at (an index, not a table
@@ -61,11 +64,23 @@ class Supplier(TenantMixin, Base):
     duns: Mapped[str | None] = mapped_column(String(9))
     # Shortest distance to the buying company; recomputed whenever the graph changes.
     tier: Mapped[int | None]
+    # Archived suppliers keep their history and edges but leave lists, the network and tiers.
+    archived_at: Mapped[datetime | None]
+    # The supplier organisation this record is connected to (DESIGN.md section 5).
+    linked_org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    linked_org: Mapped[Organization | None] = relationship(foreign_keys=[linked_org_id])
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Relationship(TenantMixin, Base):

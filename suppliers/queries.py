@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
+from app.tenancy import get_owned
 from suppliers import graph
 from suppliers.countries import UnknownCountry, normalise_country
 from suppliers.kinds import SUPPLIER_KINDS
@@ -69,8 +70,12 @@ def parse_filters(args: Any) -> SupplierFilters:
     return SupplierFilters(q=q, country=country, kind=kind, tier=tier, band=band, sort=sort)
 
 
-def supplier_query(org_id: int, filters: SupplierFilters) -> Select:
-    stmt = select(Supplier).where(Supplier.org_id == org_id)
+def supplier_query(org_id: int, filters: SupplierFilters, *, archived: bool = False) -> Select:
+    """Suppliers matching the filters: the live ones, or with `archived` only archived ones."""
+    stmt = select(Supplier).where(
+        Supplier.org_id == org_id,
+        Supplier.archived_at.is_not(None) if archived else Supplier.archived_at.is_(None),
+    )
     if filters.q:
         like = f"%{filters.q.casefold()}%"
         stmt = stmt.where(
@@ -95,17 +100,31 @@ def supplier_query(org_id: int, filters: SupplierFilters) -> Select:
     return stmt.order_by(order.nulls_last(), Supplier.id)
 
 
+def archived_ids(session: Session, org_id: int) -> set[int]:
+    """Ids of the organisation's archived suppliers (few): their edges are left out."""
+    return set(session.scalars(select(Supplier.id).where(
+        Supplier.org_id == org_id, Supplier.archived_at.is_not(None))))
+
+
+def _live_edges(org_id: int):
+    """Conditions for the organisation's relationships whose two ends are live (not archived)."""
+    archived = select(Supplier.id).where(
+        Supplier.org_id == org_id, Supplier.archived_at.is_not(None))
+    return (Relationship.org_id == org_id, Relationship.supplier_id.not_in(archived),
+            or_(Relationship.customer_id.is_(None), Relationship.customer_id.not_in(archived)))
+
+
 def counts(session: Session, org_id: int) -> dict[str, int]:
-    suppliers = session.scalar(select(func.count(Supplier.id)).where(Supplier.org_id == org_id))
+    live = (Supplier.org_id == org_id, Supplier.archived_at.is_(None))
+    suppliers = session.scalar(select(func.count(Supplier.id)).where(*live))
     edges = session.execute(
         select(Relationship.kind, func.count(Relationship.id))
-        .where(Relationship.org_id == org_id).group_by(Relationship.kind)
+        .where(*_live_edges(org_id)).group_by(Relationship.kind)
     ).all()
-    deepest = session.scalar(select(func.max(Supplier.tier)).where(Supplier.org_id == org_id))
+    deepest = session.scalar(select(func.max(Supplier.tier)).where(*live))
     agencies = session.scalar(
         select(func.count(Supplier.id)).where(
-            Supplier.org_id == org_id,
-            Supplier.kind.in_(("recruitment_agency", "labour_provider")),
+            *live, Supplier.kind.in_(("recruitment_agency", "labour_provider")),
         )
     )
     by_kind = dict(edges)
@@ -116,9 +135,7 @@ def counts(session: Session, org_id: int) -> dict[str, int]:
         "deepest_tier": deepest or 0,
         "labour_suppliers": agencies or 0,
         "unmapped": session.scalar(
-            select(func.count(Supplier.id)).where(
-                Supplier.org_id == org_id, Supplier.tier.is_(None)
-            )
+            select(func.count(Supplier.id)).where(*live, Supplier.tier.is_(None))
         ) or 0,
     }
 
@@ -126,7 +143,10 @@ def counts(session: Session, org_id: int) -> dict[str, int]:
 def _walk(session: Session, org_id: int, start: int, upstream: bool) -> list[tuple]:
     """Edges reachable from `start`: towards its suppliers (upstream) or its customers."""
     near = Relationship.customer_id if upstream else Relationship.supplier_id
-    seen, frontier, edges = {start}, [start], []
+    archived = archived_ids(session, org_id)
+    if start in archived:
+        return []
+    seen, frontier, edges = {start} | archived, [start], []
     while frontier:
         batch, frontier = frontier, []
         for i in range(0, len(batch), IN_CHUNK):
@@ -136,6 +156,8 @@ def _walk(session: Session, org_id: int, start: int, upstream: bool) -> list[tup
                 .where(Relationship.org_id == org_id, near.in_(batch[i:i + IN_CHUNK]))
             ).all()
             for row in rows:
+                if row[1] in archived or row[2] in archived:
+                    continue
                 edges.append(tuple(row))
                 nxt = row[2] if not upstream else row[1]
                 if nxt is not None and nxt not in seen:
@@ -174,7 +196,8 @@ def network(
 ) -> dict[str, Any]:
     """Every node and edge of the organisation's network, optionally only tiers <= max_tier,
     and with `limit`, only that many nodes: the nearest tiers first, largest workforce first."""
-    nodes_q = select(*NODE_COLUMNS).where(Supplier.org_id == org_id)
+    nodes_q = select(*NODE_COLUMNS).where(Supplier.org_id == org_id,
+                                          Supplier.archived_at.is_(None))
     if max_tier is not None:
         nodes_q = nodes_q.where(Supplier.tier <= max_tier)
     if limit is not None:
@@ -189,6 +212,9 @@ def network(
                Relationship.kind, Relationship.product)
         .where(Relationship.org_id == org_id).order_by(Relationship.id)
     ).all()
+    archived = archived_ids(session, org_id)  # few: filtering here costs less than NOT IN
+    if archived:
+        edges = [e for e in edges if e[1] not in archived and e[2] not in archived]
     if max_tier is not None or limit is not None:
         ids = {n[0] for n in nodes}
         edges = [e for e in edges if e[1] in ids and (e[2] is None or e[2] in ids)]
@@ -216,7 +242,7 @@ def loops(session: Session, org_id: int, *, limit: int = 100) -> list[list[dict[
     """Trading loops (cycles) in the network, as lists of {id, name, country}."""
     edges = session.execute(
         select(Relationship.supplier_id, Relationship.customer_id).where(
-            Relationship.org_id == org_id, Relationship.customer_id.is_not(None)
+            *_live_edges(org_id), Relationship.customer_id.is_not(None)
         )
     ).all()
     cycles = graph.find_cycles([(e[0], e[1]) for e in edges], limit=limit)
@@ -229,3 +255,46 @@ def loops(session: Session, org_id: int, *, limit: int = 100) -> list[list[dict[
         ):
             info[sid] = {"id": sid, "name": name, "country": country}
     return [[info[i] for i in cycle] for cycle in cycles]
+
+
+def relationship_count(session: Session, org_id: int, supplier_id: int) -> int:
+    """Edges from or to the supplier."""
+    return session.scalar(select(func.count(Relationship.id)).where(
+        Relationship.org_id == org_id,
+        or_(Relationship.supplier_id == supplier_id, Relationship.customer_id == supplier_id),
+    )) or 0
+
+
+@dataclass(frozen=True)
+class SupplierPage:
+    """Everything the supplier page shows about one supplier."""
+
+    supplier: Supplier
+    customers: list[Relationship]  # edges from it (None customer = our company)
+    upstream: list[Relationship]  # edges into it
+    paths: graph.PathsResult
+    names: dict[int, str]  # supplier id -> name, for the paths
+
+
+def supplier_page(session: Session, org_id: int, supplier_id: Any) -> SupplierPage:
+    """The supplier (NotFound unless the organisation owns it), its edges and its paths."""
+    supplier = get_owned(session, Supplier, supplier_id, org_id)
+    customers = session.scalars(
+        select(Relationship).where(Relationship.org_id == org_id,
+                                   Relationship.supplier_id == supplier.id)
+        .order_by(Relationship.customer_key)
+    ).all()
+    upstream = session.scalars(
+        select(Relationship).where(Relationship.org_id == org_id,
+                                   Relationship.customer_id == supplier.id)
+        .order_by(Relationship.supplier_id)
+    ).all()
+    found = paths(session, org_id, supplier.id, max_paths=50)
+    on_paths = sorted({i for p in found.paths for i in p})
+    names: dict[int, str] = {}
+    for i in range(0, len(on_paths), IN_CHUNK):
+        names.update(session.execute(
+            select(Supplier.id, Supplier.name).where(
+                Supplier.org_id == org_id, Supplier.id.in_(on_paths[i:i + IN_CHUNK]))
+        ).all())
+    return SupplierPage(supplier, list(customers), list(upstream), found, names)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+from flask import url_for
 
 from app.auth.roles import NETWORK_EDITORS
-from app.registry import DashboardCard, NavItem, registry
+from app.registry import DashboardCard, NavItem, Package, ReferenceCounter, Seeder
 
 
 def _network_card(session, user) -> list[dict]:
@@ -25,18 +25,22 @@ def _network_card(session, user) -> list[dict]:
     ]
 
 
-def init_app(app: Flask) -> None:
-    from suppliers import api, cli, demo, views
+def contribution() -> Package:
+    from suppliers import api, cli, demo, queries, views
     from suppliers.schemas import OPENAPI_SCHEMAS
 
-    app.register_blueprint(views.bp)
-    app.register_blueprint(api.bp)
-    app.cli.add_command(cli.cli)
-    reg = registry(app)
-    reg.nav.append(NavItem("Suppliers", "suppliers.index", NETWORK_EDITORS, order=10))
-    reg.nav.append(NavItem("Network", "suppliers.network_view", NETWORK_EDITORS, order=15))
-    reg.nav.append(NavItem("Import", "suppliers.import_page", NETWORK_EDITORS, order=20))
-    reg.nav.append(NavItem("Activity", "main.activity", NETWORK_EDITORS, order=90))
-    reg.cards.append(DashboardCard("Supply network", NETWORK_EDITORS, _network_card, order=10))
-    reg.demo_seeders.append(demo.seed)
-    reg.openapi_schemas.update(OPENAPI_SCHEMAS)
+    return Package(
+        name="suppliers",
+        blueprints=(views.bp, api.bp),
+        cli_groups=(cli.cli,),
+        nav=(
+            NavItem("Suppliers", "suppliers.index", NETWORK_EDITORS, order=10),
+            NavItem("Network", "suppliers.network_view", NETWORK_EDITORS, order=15),
+            NavItem("Import", "suppliers.import_page", NETWORK_EDITORS, order=20),
+            NavItem("Activity", "main.activity", NETWORK_EDITORS, order=90),
+        ),
+        cards=(DashboardCard("Supply network", NETWORK_EDITORS, _network_card, order=10),),
+        seeders=(Seeder(demo.seed, order=10),),
+        openapi_schemas=OPENAPI_SCHEMAS,
+        reference_counters=(ReferenceCounter("relationships", queries.relationship_count),),
+    )

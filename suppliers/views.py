@@ -21,7 +21,8 @@ from app.access import roles_required
 from app.api import page_of
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
-from app.errors import AppError, ValidationFailed
+from app.errors import AppError, Conflict, ValidationFailed
+from app.registry import panels_for, registry
 from app.tenancy import get_owned
 from app.uploads import kept_file
 from suppliers import jobs, queries, services
@@ -60,11 +61,13 @@ def index():
     except ValidationFailed as exc:
         flash(exc.message, "error")
         filters = queries.SupplierFilters()
-    stmt = queries.supplier_query(_org(), filters)
+    archived = request.args.get("archived", "") in ("1", "true", "yes")
+    stmt = queries.supplier_query(_org(), filters, archived=archived)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     suppliers, total = page_of(db, stmt, page, PER_PAGE)
     return render_template(
         "suppliers/index.html", suppliers=suppliers, filters=filters, total=total, page=page,
+        archived=archived,
         per_page=PER_PAGE, kinds=SUPPLIER_KINDS, countries=country_choices(),
         stats=queries.counts(db, _org()),
     )
@@ -101,24 +104,11 @@ def create():
 @editors
 def detail(supplier_id: int):
     db = get_session()
-    supplier = get_owned(db, Supplier, supplier_id, _org())
-    customers = db.scalars(
-        select(Relationship).where(Relationship.supplier_id == supplier.id)
-        .order_by(Relationship.customer_key)
-    ).all()
-    upstream = db.scalars(
-        select(Relationship).where(Relationship.customer_id == supplier.id)
-        .order_by(Relationship.supplier_id)
-    ).all()
-    paths = queries.paths(db, _org(), supplier.id, max_paths=50)
-    names = dict(db.execute(
-        select(Supplier.id, Supplier.name).where(
-            Supplier.org_id == _org(), Supplier.id.in_({i for p in paths.paths for i in p})
-        )
-    ).all())
+    page = queries.supplier_page(db, _org(), supplier_id)
     return render_template(
-        "suppliers/detail.html", supplier=supplier, customers=customers, upstream=upstream,
-        paths=paths, names=names, rel_form=RelationshipForm(), confirm=ConfirmForm(),
+        "suppliers/detail.html", page=page, supplier=page.supplier,
+        panels=panels_for(db, current_user, page.supplier),
+        rel_form=RelationshipForm(), confirm=ConfirmForm(),
     )
 
 
@@ -155,21 +145,58 @@ def edit(supplier_id: int):
 @bp.route("/suppliers/<int:supplier_id>/delete", methods=["GET", "POST"])
 @editors
 def delete(supplier_id: int):
+    """Archive the supplier (suppliers are archived, not deleted: see services.suppliers)."""
     db = get_session()
     supplier = get_owned(db, Supplier, supplier_id, _org())
     form = ConfirmForm()
     if form.validate_on_submit():
-        name = supplier.name
-        services.delete_supplier(db, supplier, actor=current_user)
+        services.archive_supplier(db, supplier, actor=current_user)
         db.commit()
-        flash(f"{name} and its relationships were deleted.", "info")
+        flash(f"{supplier.name} was archived. Restore it from the archived suppliers.", "info")
         return redirect(url_for("suppliers.index"))
-    edges = db.scalar(
-        select(func.count(Relationship.id)).where(
-            (Relationship.supplier_id == supplier.id) | (Relationship.customer_id == supplier.id)
-        )
-    )
+    edges = queries.relationship_count(db, _org(), supplier.id)
     return render_template("suppliers/delete.html", supplier=supplier, form=form, edges=edges)
+
+
+@bp.route("/suppliers/<int:supplier_id>/restore", methods=["GET", "POST"])
+@editors
+def restore(supplier_id: int):
+    db = get_session()
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.restore_supplier(db, supplier, actor=current_user)
+        db.commit()
+        flash(f"{supplier.name} was restored, with its relationships.", "success")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    return render_template("suppliers/restore.html", supplier=supplier, form=form)
+
+
+@bp.route("/suppliers/<int:supplier_id>/purge", methods=["GET", "POST"])
+@roles_required("admin")
+def purge(supplier_id: int):
+    """Delete an archived supplier for good; refused (409) while records point at it."""
+    db = get_session()
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    counters = registry().reference_counters
+    form = ConfirmForm()
+    status = 200
+    if form.validate_on_submit():
+        name = supplier.name
+        try:
+            services.purge_supplier(db, supplier, actor=current_user, counters=counters)
+        except Conflict as exc:
+            db.rollback()
+            flash(exc.message, "error")
+            status = 409
+        else:
+            db.commit()
+            flash(f"{name} was purged.", "info")
+            return redirect(url_for("suppliers.index", archived=1))
+    pointing = services.references(db, supplier, counters)
+    return render_template(
+        "suppliers/purge.html", supplier=supplier, form=form, pointing=pointing
+    ), status
 
 
 def _resolve(db, text: str) -> Supplier | None:
@@ -177,12 +204,12 @@ def _resolve(db, text: str) -> Supplier | None:
     text = text.strip()
     if not text:
         return None
-    found = db.scalars(select(Supplier).where(
-        Supplier.org_id == _org(), Supplier.external_id == text)).first()
+    live = (Supplier.org_id == _org(), Supplier.archived_at.is_(None))
+    found = db.scalars(select(Supplier).where(*live, Supplier.external_id == text)).first()
     if found:
         return found
     matches = db.scalars(select(Supplier).where(
-        Supplier.org_id == _org(), Supplier.name_key == text.casefold()).limit(2)).all()
+        *live, Supplier.name_key == text.casefold()).limit(2)).all()
     if len(matches) == 1:
         return matches[0]
     problem = (
@@ -291,7 +318,8 @@ def loops():
 @editors
 def network_view():
     db = get_session()
-    total = db.scalar(select(func.count(Supplier.id)).where(Supplier.org_id == _org())) or 0
+    total = db.scalar(select(func.count(Supplier.id)).where(
+        Supplier.org_id == _org(), Supplier.archived_at.is_(None))) or 0
     focus_id = request.args.get("focus", type=int)
     focus = get_owned(db, Supplier, focus_id, _org()) if focus_id else None
     max_tier = request.args.get("tiers", type=int)

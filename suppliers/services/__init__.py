@@ -7,6 +7,7 @@ from suppliers.services.imports import (
     import_rows,
     parse_file,
 )
+from suppliers.services.merge import merge_suppliers
 from suppliers.services.network import (
     add_relationship,
     lower_tiers,
@@ -15,9 +16,13 @@ from suppliers.services.network import (
 )
 from suppliers.services.suppliers import (
     SUPPLIER_FIELDS,
+    archive_supplier,
     clean_supplier_input,
     create_supplier,
     delete_supplier,
+    purge_supplier,
+    references,
+    restore_supplier,
     update_supplier,
 )
 
@@ -25,6 +30,7 @@ __all__ = [
     "SUPPLIER_FIELDS",
     "ImportSummary",
     "add_relationship",
+    "archive_supplier",
     "clean_supplier_input",
     "create_supplier",
     "delete_supplier",
@@ -32,8 +38,12 @@ __all__ = [
     "import_file",
     "import_rows",
     "lower_tiers",
+    "merge_suppliers",
     "parse_file",
+    "purge_supplier",
+    "references",
     "refresh_tiers",
     "remove_relationship",
+    "restore_supplier",
     "update_supplier",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.activity.services import record
@@ -71,6 +71,7 @@ def add_relationship(
         summary=f"{supplier.name} → {_label(customer)} ({kind})",
     )
     via = 1 if customer is None else (customer.tier + 1 if customer.tier else None)
+    via = None if supplier.archived_at is not None else via  # archived: never given a tier
     lower_tiers(session, org_id, supplier.id, via)
     return rel
 
@@ -134,6 +135,7 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
                 select(Relationship.supplier_id, Relationship.customer_id, Supplier.tier)
                 .join(Supplier, Supplier.id == Relationship.supplier_id)
                 .where(Relationship.org_id == org_id, Supplier.org_id == org_id,
+                       Supplier.archived_at.is_(None),
                        Relationship.customer_id.in_(ids[i:i + 900]))
             ).all()
             for upstream_id, customer_id, upstream_tier in rows:
@@ -149,15 +151,21 @@ def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | Non
 def refresh_tiers(session: Session, org_id: int) -> int:
     """Recompute every supplier's tier; write only the ones that changed. Returns that count."""
     nodes = session.execute(
-        select(Supplier.id, Supplier.tier).where(Supplier.org_id == org_id).order_by(Supplier.id)
+        select(Supplier.id, Supplier.tier).where(
+            Supplier.org_id == org_id, Supplier.archived_at.is_(None)  # archived: no tier
+        ).order_by(Supplier.id)
     ).all()
     if not nodes:
         return 0
     ids = np.fromiter((n[0] for n in nodes), dtype=np.int64, count=len(nodes))
     old = np.fromiter((n[1] or 0 for n in nodes), dtype=np.int64, count=len(nodes))
+    archived = select(Supplier.id).where(Supplier.org_id == org_id,
+                                         Supplier.archived_at.is_not(None))
     edges = session.execute(
         select(Relationship.supplier_id, Relationship.customer_key).where(
-            Relationship.org_id == org_id
+            Relationship.org_id == org_id,  # edges of archived suppliers are kept, not followed
+            Relationship.supplier_id.not_in(archived),
+            or_(Relationship.customer_id.is_(None), Relationship.customer_id.not_in(archived)),
         )
     ).all()
     src_ids = np.fromiter((e[0] for e in edges), dtype=np.int64, count=len(edges))

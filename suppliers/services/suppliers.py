@@ -1,4 +1,10 @@
-"""Creating, editing and deleting suppliers."""
+"""Creating, editing, archiving, restoring and purging suppliers.
+
+Suppliers are archived, not deleted: an archived supplier keeps its history and its edges but
+leaves lists, the network and tier computation, and can be restored. A purge (hard delete) is
+for admins and refuses while any record points at the supplier: its relationships, and the
+records of later packages, which register a `ReferenceCounter` (app/registry.py).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import signals
 from app.activity.services import record
+from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
+from app.registry import ReferenceCounter
 from suppliers.importer import validate_supplier_values
 from suppliers.models import Supplier
 from suppliers.services.network import refresh_tiers
@@ -42,14 +51,15 @@ def _check_unique(session: Session, org_id: int, values: dict, exclude_id: int |
             continue
         column = getattr(Supplier, field)
         clash = session.execute(
-            select(Supplier.id, Supplier.name).where(
+            select(Supplier.id, Supplier.name, Supplier.archived_at).where(
                 Supplier.org_id == org_id, column == value,
                 Supplier.id != (exclude_id or 0),
             )
         ).first()
         if clash:
+            archived = " (archived: restore it instead)" if clash.archived_at else ""
             raise Conflict(
-                f'The {label} {value} already belongs to "{clash.name}".',
+                f'The {label} {value} already belongs to "{clash.name}"{archived}.',
                 [{"field": field, "message": f"Already used by supplier {clash.id}."}],
             )
 
@@ -64,6 +74,8 @@ def create_supplier(session: Session, *, org_id: int, actor: Any, values: dict) 
         session, org_id=org_id, actor=actor, action="supplier.created", obj=supplier,
         object_type="supplier", summary=f"{supplier.name} ({supplier.country})",
     )
+    signals.queue(session, signals.supplier_created, "suppliers",
+                  org_id=org_id, supplier_id=supplier.id)
     return supplier
 
 
@@ -94,15 +106,80 @@ def update_supplier(
         object_type="supplier", summary=supplier.name,
         details={"changed": {k: [str(o), str(n)] for k, (o, n) in changed.items()}},
     )
+    signals.queue(session, signals.supplier_changed, "suppliers", org_id=supplier.org_id,
+                  supplier_id=supplier.id, changed=sorted(changed))
     return supplier
 
 
-def delete_supplier(session: Session, supplier: Supplier, *, actor: Any) -> None:
-    org_id, name, supplier_id = supplier.org_id, supplier.name, supplier.id
-    session.delete(supplier)  # its relationships go with it (ON DELETE CASCADE)
+def archive_supplier(session: Session, supplier: Supplier, *, actor: Any) -> Supplier:
+    """Hide the supplier from lists, the network and tiers; keep it, its history and edges."""
+    if supplier.archived_at is not None:
+        return supplier
+    supplier.archived_at = utcnow()
+    supplier.tier = None  # tier computation ignores it from now on
     session.flush()
     record(
-        session, org_id=org_id, actor=actor, action="supplier.deleted",
+        session, org_id=supplier.org_id, actor=actor, action="supplier.archived", obj=supplier,
+        object_type="supplier", summary=supplier.name,
+    )
+    refresh_tiers(session, supplier.org_id)
+    signals.queue(session, signals.supplier_archived, "suppliers",
+                  org_id=supplier.org_id, supplier_id=supplier.id)
+    return supplier
+
+
+def restore_supplier(session: Session, supplier: Supplier, *, actor: Any) -> Supplier:
+    """Bring an archived supplier back, with the edges it kept."""
+    if supplier.archived_at is None:
+        return supplier
+    supplier.archived_at = None
+    session.flush()
+    record(
+        session, org_id=supplier.org_id, actor=actor, action="supplier.restored", obj=supplier,
+        object_type="supplier", summary=supplier.name,
+    )
+    refresh_tiers(session, supplier.org_id)
+    signals.queue(session, signals.supplier_restored, "suppliers",
+                  org_id=supplier.org_id, supplier_id=supplier.id)
+    return supplier
+
+
+def references(
+    session: Session, supplier: Supplier, counters: list[ReferenceCounter]
+) -> list[tuple[str, int]]:
+    """(label, count) of every kind of record that still points at the supplier."""
+    found = []
+    for counter in counters:
+        n = counter.count(session, supplier.org_id, supplier.id)
+        if n:
+            found.append((counter.label, n))
+    return found
+
+
+def purge_supplier(
+    session: Session, supplier: Supplier, *, actor: Any, counters: list[ReferenceCounter]
+) -> None:
+    """Delete the supplier for good; Conflict (naming them) while records point at it."""
+    pointing = references(session, supplier, counters)
+    if pointing:
+        listed = ", ".join(f"{n} {label}" for label, n in pointing)
+        raise Conflict(
+            f"{supplier.name} cannot be purged while records point at it: {listed}. "
+            "Archive it instead.",
+            [{"field": label, "message": f"{n} {label} point at this supplier"}
+             for label, n in pointing],
+        )
+    org_id, name, supplier_id = supplier.org_id, supplier.name, supplier.id
+    session.delete(supplier)
+    session.flush()
+    record(
+        session, org_id=org_id, actor=actor, action="supplier.purged",
         object_type="supplier", object_id=supplier_id, summary=name,
     )
-    refresh_tiers(session, org_id)
+    signals.queue(session, signals.supplier_purged, "suppliers",
+                  org_id=org_id, supplier_id=supplier_id)
+
+
+def delete_supplier(session: Session, supplier: Supplier, *, actor: Any) -> Supplier:
+    """What DELETE /api/v1/suppliers/{id} and the delete page do: archive (see module doc)."""
+    return archive_supplier(session, supplier, actor=actor)

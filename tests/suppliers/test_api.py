@@ -42,7 +42,10 @@ def test_create_get_update_delete(api):
     assert patched.status_code == 200
     assert patched.json["workers"] == 2200 and patched.json["country"] == "VN"
     assert api.delete(f"/api/v1/suppliers/{sid}").status_code == 204
-    assert api.get(f"/api/v1/suppliers/{sid}").status_code == 404
+    # DELETE archives: the supplier leaves the list and the network but keeps its record.
+    assert sid not in [s["id"] for s in api.get("/api/v1/suppliers").json["items"]]
+    assert sid not in [n["id"] for n in api.get("/api/v1/network").json["nodes"]]
+    assert api.get(f"/api/v1/suppliers/{sid}").status_code == 200
 
 
 def test_unknown_country_is_422_naming_the_value(api):

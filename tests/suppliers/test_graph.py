@@ -22,13 +22,13 @@ from suppliers.graph import (
     PathsResult,
     find_cycles,
     paths_to_root,
-    tiers,
     tiers_array,
     tiers_by_id,
     upstream,
     upstream_array,
     upstream_subgraph_edges,
 )
+from tests.suppliers.oracles import tiers
 
 Edge = tuple[int, int | None]
 COMPANY = "company"  # the root in reference graphs built by the tests

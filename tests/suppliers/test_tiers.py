@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from app.errors import Conflict, NotFound, ValidationFailed
 from suppliers import services
-from suppliers.graph import tiers as nx_tiers
 from suppliers.models import Relationship, Supplier
 from tests.factories import make_org
 from tests.suppliers.factories import make_supplier
+from tests.suppliers.oracles import tiers as nx_tiers
 
 
 def _stored(db, org):

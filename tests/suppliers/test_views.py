@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import template_rendered
 from sqlalchemy import select
 
 from app.activity.models import ActivityEntry
@@ -50,13 +51,17 @@ def test_create_edit_delete_through_forms(logged_in, db, compliance_user):
     assert "cannot be more than total workers" in bad.text
 
     token = form_token(logged_in, f"/suppliers/{supplier.id}/delete")
-    assert "Delete Chittagong" in logged_in.get(f"/suppliers/{supplier.id}/delete").text
+    assert "Archive Chittagong" in logged_in.get(f"/suppliers/{supplier.id}/delete").text
     gone = logged_in.post(f"/suppliers/{supplier.id}/delete", data={"csrf_token": token})
     assert gone.status_code == 302
-    assert db.scalar(select(Supplier.id).where(Supplier.id == supplier.id)) is None
+    db.expire_all()
+    assert db.get(Supplier, supplier.id).archived_at is not None  # archived, kept
+    assert "was archived" in logged_in.get("/suppliers").text  # the flash
+    assert "Chittagong" not in logged_in.get("/suppliers").text
+    assert "Chittagong" in logged_in.get("/suppliers?archived=1").text
     actions = db.scalars(select(ActivityEntry.action).where(
         ActivityEntry.org_id == compliance_user.org_id)).all()
-    assert "supplier.created" in actions and "supplier.deleted" in actions
+    assert "supplier.created" in actions and "supplier.archived" in actions
 
 
 def test_edit_with_a_stale_version_is_refused(logged_in, db, compliance_user):
@@ -94,13 +99,30 @@ def test_relationship_form_by_reference_and_paths_shown(logged_in, db, complianc
     assert "not connected" in logged_in.get(f"/suppliers/{agency.id}").text
 
 
-def test_dashboard_shows_network_counts(logged_in, db, compliance_user):
-    org = compliance_user.org
-    link(db, org, make_supplier(db, org))
-    make_supplier(db, org, kind="recruitment_agency")
+def test_dashboard_counts_the_network(app, db, compliance_user, logged_in):
+    buyer = compliance_user.org
+    tier1 = make_supplier(db, buyer)
+    link(db, buyer, tier1)
+    link(db, buyer, make_supplier(db, buyer), tier1)
+    agency = make_supplier(db, buyer, kind="recruitment_agency")
+    link(db, buyer, agency, tier1, kind="labour")
+    make_supplier(db, buyer)  # not connected
+    make_supplier(db, make_org(db))  # another tenant's: never counted
     db.commit()
-    page = logged_in.get("/")
-    assert "Supply network" in page.text and "labour recruiters" in page.text
+    rendered = []
+
+    def capture(sender, template, context, **extra):
+        rendered.append((template.name, context))
+
+    with template_rendered.connected_to(capture, app):
+        page = logged_in.get("/")
+    context = dict(rendered)["dashboard.html"]
+    (card,) = context["cards"]
+    counts = {item["label"]: item["value"] for item in card["items"]}
+    assert counts == {"suppliers": 4, "relationships": 3, "labour recruiters": 1,
+                      "deepest tier": 2, "not connected": 1}
+    assert "<strong>4</strong><span>suppliers</span>" in page.text
+    assert "<strong>3</strong><span>relationships</span>" in page.text
 
 
 def test_network_page_renders_with_data_url(logged_in, db, compliance_user):

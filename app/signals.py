@@ -1,0 +1,67 @@
+"""Signals between packages (blinker), delivered only after the transaction commits.
+
+Siblings never import each other (DESIGN.md section 3): a package that must react to a change
+in another connects a receiver to a signal named here. Services do not send signals directly;
+they `queue` them on the session, and a listener sends them once the session's transaction has
+committed, so a receiver never sees a change that was rolled back, and may open its own
+transaction. A rollback drops what was queued.
+
+Receivers get the sender (the package name, e.g. "suppliers") and keyword arguments: `org_id`
+and the ids the signal names (below). They run in the committing request or command; a
+receiver that fails is logged and does not affect the others or the (already committed) change.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from blinker import Namespace, Signal
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+_signals = Namespace()
+
+# supplier_id
+supplier_created = _signals.signal("supplier-created")
+# supplier_id, changed: list of field names
+supplier_changed = _signals.signal("supplier-changed")
+# supplier_id (the one kept), merged_ids: the ids folded into it
+supplier_merged = _signals.signal("supplier-merged")
+# supplier_id
+supplier_archived = _signals.signal("supplier-archived")
+supplier_restored = _signals.signal("supplier-restored")
+# supplier_id (already gone from the database)
+supplier_purged = _signals.signal("supplier-purged")
+
+_PENDING = "tierlight_pending_signals"
+log = logging.getLogger(__name__)
+
+
+def queue(session: Session, signal: Signal, sender: str, **kwargs: Any) -> None:
+    """Send `signal` after this session's transaction commits; drop it on rollback."""
+    session.info.setdefault(_PENDING, []).append((signal, sender, kwargs))
+
+
+def pending(session: Session) -> list[tuple[Signal, str, dict[str, Any]]]:
+    return list(session.info.get(_PENDING, ()))
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver(session: Session) -> None:
+    queued = session.info.pop(_PENDING, None)
+    for signal, sender, kwargs in queued or ():
+        # Each receiver on its own (blinker's send stops at the first that raises).
+        for receiver in signal.receivers_for(sender):
+            try:
+                receiver(sender, **kwargs)
+            except Exception:  # the change is committed; one bad receiver must not stop the rest
+                log.exception("receiver of %s failed", signal.name)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop(session: Session, transaction: Any) -> None:
+    # The outermost transaction ended without a commit (rollback or close): nothing happened.
+    # After a commit, _deliver has already taken the queue.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
