@@ -21,6 +21,21 @@ def run() -> None:
 
 
 def _run_with(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite and not connection.in_transaction():
+        # Batch migrations rebuild a table by copying it and dropping the old one; with foreign
+        # keys on, that DROP deletes every row that references it (ON DELETE CASCADE), e.g.
+        # every relationship when `suppliers` is rebuilt. SQLite's own advice: switch them off
+        # outside the transaction, check them before commit, switch them back on.
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+    try:
+        _migrate(connection)
+    finally:
+        if sqlite and not connection.in_transaction():
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _migrate(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -29,6 +44,11 @@ def _run_with(connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"migration left {len(broken)} rows with broken foreign "
+                                   f"keys, first {broken[0]}; nothing was changed")
 
 
 if context.is_offline_mode():
