@@ -56,6 +56,15 @@ def app(tmp_path_factory):
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _limiter_follows_the_test_app(app):
+    # Flask-Limiter keeps `enabled` on its one global instance, so an app a test builds
+    # in-process with RATELIMIT_ENABLED False would switch limits off for every later test.
+    from app.security import limiter
+
+    limiter.enabled = app.config["RATELIMIT_ENABLED"]
+
+
 @pytest.fixture
 def db(app):
     """A session inside a transaction that is rolled back after the test; requests share it."""
