@@ -58,22 +58,37 @@ def _penalty(encoding: str, text: str) -> float:
     return (len(text) - len(signs.sub("", text))) / foreign  # counted without a list
 
 
+def _sample(data: bytes, limit: int = 1 << 20) -> bytes:
+    """The lines that hold non-ASCII bytes, up to `limit`: the only ones that tell encodings
+    apart. Splitting at LF is safe: no accepted encoding uses 0x0A inside a character."""
+    lines, size = [], 0
+    for line in data.split(b"\n"):
+        if not line.isascii():
+            lines.append(line)
+            size += len(line) + 1
+            if size >= limit:
+                break
+    return b"\n".join(lines)
+
+
 def decode_plan(path: Any) -> tuple[str | None, str]:
     """(codec to open the file with, "") or (None, a sentence for the user)."""
     if _is_utf8(path):
         return "utf-8-sig", ""
     with open(path, "rb") as f:
         data = f.read()
+    sample = _sample(data)
     scored: list[tuple[float, str, str]] = []
-    for match in from_bytes(data, cp_isolation=list(ACCEPTED)):
+    for match in from_bytes(sample, cp_isolation=list(ACCEPTED)):
         name = match.encoding
         if name not in ACCEPTED or name == "utf_8":
             continue
         codec = _DECODE_AS.get(name, name)
         try:
-            text = data.decode(codec)  # every byte, not only the samples that were scored
+            data.decode(codec)  # every byte, not only the sample that was scored
         except UnicodeDecodeError:
             continue
+        text = sample.decode(codec)
         scored.append((match.chaos + _penalty(name, text), name, text))
     scored.sort(key=lambda item: item[0])
     advice = ('Save it from Excel as "CSV UTF-8 (comma delimited)" and upload it again. '

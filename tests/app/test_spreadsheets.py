@@ -302,3 +302,14 @@ def test_csv_in_no_accepted_encoding_is_refused(tmp_path):
     with pytest.raises(SpreadsheetError, match="not in a text encoding we accept") as info:
         open_table(tmp_path / "s.csv", "s.csv", COLUMNS)
     assert info.value.code == "unknown_encoding"
+
+
+def test_csv_encoding_is_found_from_non_ascii_lines_far_into_a_big_file(tmp_path):
+    padding = "".join(f"Supplier {i},VN,Hanoi\n" for i in range(80_000))  # about 2 MB of ASCII
+    text = f"name,country,address\n{padding}上海纺织有限公司,CN,上海市浦东新区\n"
+    path = write_text(tmp_path / "s.csv", text, "gbk")
+    started = time.perf_counter()
+    _, rows = read(path, columns=("name", "country", "address"))
+    assert time.perf_counter() - started < 5
+    assert rows[-1] == (80_002, {"name": "上海纺织有限公司", "country": "CN",
+                                 "address": "上海市浦东新区"})

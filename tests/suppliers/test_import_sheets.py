@@ -157,3 +157,23 @@ def test_bulk_updates_stay_inside_the_organisation(db, buyer):
 def test_import_page_explains_the_relationships_sheet_and_encodings(logged_in):
     page = logged_in.get("/suppliers/import").text
     assert "<strong>Relationships</strong>" in page and "Shift-JIS" in page
+
+
+def test_a_bug_of_ours_while_reading_is_a_logged_500_not_a_damaged_file(
+    app, client, compliance_user, tmp_path, monkeypatch, caplog
+):
+    from app import spreadsheets
+
+    def bug(*_: object) -> None:
+        raise ZeroDivisionError("a bug of ours")
+
+    headers = token_for(client, compliance_user.email)
+    monkeypatch.setattr(spreadsheets, "_record", bug)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)  # as in production
+    path = write_csv(tmp_path / "s.csv", ["name", "country"], [["Acme", "CN"]])
+    response = _upload(client, {**headers, "X-Request-ID": "req-bug-42"}, path)
+    assert response.status_code == 500
+    assert response.json["error"]["code"] == "internal_error"
+    assert "damaged" not in response.json["error"]["message"]
+    logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is ZeroDivisionError]
+    assert logged and "req-bug-42" in logged[0].getMessage()
