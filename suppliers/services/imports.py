@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.activity.services import record
 from app.db import allocate_ids, utcnow
 from app.errors import ValidationFailed
-from app.spreadsheets import SpreadsheetError, open_table
+from app.spreadsheets import SpreadsheetError, Table, open_table
 from app.uploads import as_app_error
 from suppliers.importer import (
     IMPORT_COLUMNS,
@@ -39,6 +39,7 @@ from suppliers.services.suppliers import SUPPLIER_FIELDS
 IDENTIFIERS = (("external_id", "external ID"), ("os_id", "OS ID"), ("lei", "LEI"),
                ("duns", "DUNS"))
 MAX_REPORTED_ERRORS = 1000
+SUPPLIERS_SHEET = "Suppliers"
 CHUNK = 5000
 
 
@@ -136,7 +137,7 @@ def _existing(session: Session, org_id: int) -> Existing:
     by_name: dict[str, list[int]] = {}
     fields: dict[int, tuple] = {}
     names: dict[int, str] = {}
-    unidentified: dict[tuple[str, str], list[int]] = {}
+    unidentified: dict[tuple, list[int]] = {}
     result = session.execute(select(*columns).where(Supplier.org_id == org_id)
                              .order_by(Supplier.id))
     for sid, name_key, *values in result:
@@ -164,16 +165,16 @@ def _match_all(rows: list[SupplierRow], existing: Existing, errors: list[RowErro
     creates nothing the second time, and no two different suppliers are ever merged.
     """
     matched = [_match(row, existing, errors) for row in rows]
-    owner: dict[int, int] = {}
-    spare = {key: list(ids) for key, ids in existing.unidentified.items()}
+    claimed = {sid for sid in matched if sid is not None}
+    spare = {key: [sid for sid in ids if sid not in claimed]
+             for key, ids in existing.unidentified.items()}
     for position, row in enumerate(rows):
         if matched[position] is None and _unidentified(row):
-            candidates = spare.get(_same_fields(_values(row)), [])
-            while candidates and candidates[0] in owner:
-                candidates.pop(0)
+            candidates = spare.get(_same_fields(_values(row)))
             if candidates:
                 matched[position] = candidates.pop(0)
-        sid = matched[position]
+    owner: dict[int, int] = {}
+    for row, sid in zip(rows, matched, strict=True):
         if sid is None:
             continue
         if sid in owner and owner[sid] != row.row:
@@ -261,7 +262,7 @@ def parse_file(
     """
     try:
         relationships, edge_errors = _relationship_sheet(path, filename)
-        with open_table(path, filename, IMPORT_COLUMNS) as table:
+        with _supplier_sheet(path, filename, relationships is not None) as table:
             parsed = parse_supplier_table(table, on_progress=on_progress,
                                           edges_elsewhere=relationships is not None)
     except SpreadsheetError as exc:
@@ -276,6 +277,18 @@ def parse_file(
             [{"row": 2, "column": None, "message": "No data rows."}],
         )
     return parsed
+
+
+def _supplier_sheet(path: str, filename: str, two_sheets: bool) -> Table:
+    """The first sheet; in a workbook with a Relationships sheet, the one named "Suppliers"
+    when there is one, wherever it is."""
+    if two_sheets:
+        try:
+            return open_table(path, filename, IMPORT_COLUMNS, sheet=SUPPLIERS_SHEET)
+        except SpreadsheetError as exc:
+            if exc.code != "missing_sheet":
+                raise
+    return open_table(path, filename, IMPORT_COLUMNS)
 
 
 def _relationship_sheet(path: str, filename: str

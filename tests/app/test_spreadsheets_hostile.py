@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import time
 import zipfile
@@ -255,9 +256,22 @@ def test_text_heavy_workbook_under_the_zip_limits_is_refused_by_its_text(tmp_pat
     assert time.perf_counter() - started < 20
 
 
-def test_supplier_sized_text_is_well_under_the_cap():
-    # 200,000 rows (MAX_ROWS) of a name, address, products and an ID each unique: 26 million.
-    assert spreadsheets.MAX_SHARED_TEXT > 200_000 * (40 + 60 + 20 + 10)
+def test_the_largest_real_supplier_list_fits_under_the_text_cap():
+    """5,000 rows with every text unique (name, address, products, IDs), in a shared-string
+    table as Excel writes it (each distinct text once), scaled to MAX_ROWS rows."""
+    from xml.sax.saxutils import escape
+
+    texts = {"Apparel", "CN"}
+    for i in range(5000):
+        texts.update([f"SUP-{i:07d}", f"Shenzhen Bright Garments Manufacturing Co. {i}",
+                      f"t-shirts; hoodies; polo shirts {i}", f"CN2019{i:07d}FZP",
+                      f"Building {i}, 88 Bao'an Industrial Road, Longgang District, Shenzhen"])
+    xml = (f'<sst xmlns="{MAIN_NS}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in texts)
+           + "</sst>").encode()
+    characters = sum(len(text) for text in xlsx_stream._shared_strings(io.BytesIO(xml)))
+    per_row = characters / 5000
+    assert 150 < per_row < 300
+    assert per_row * spreadsheets.MAX_ROWS < spreadsheets.MAX_SHARED_TEXT
 
 
 @pytest.mark.parametrize(("ref", "words"), [

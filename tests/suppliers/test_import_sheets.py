@@ -108,6 +108,22 @@ def test_relationships_sheet_defines_every_edge(client, db, compliance_user, tmp
     assert loose.tier is None  # no edge: not linked to our company behind the user's back
 
 
+def test_the_suppliers_sheet_is_found_by_name_when_relationships_come_first(
+    client, db, compliance_user, tmp_path
+):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Relationships"
+    workbook.active.append(["supplier", "customer", "kind"])
+    workbook.active.append(["A", None, "goods"])
+    suppliers = workbook.create_sheet("Suppliers")
+    suppliers.append(["external_id", "name", "country"])
+    suppliers.append(["A", "Acme", "CN"])
+    workbook.save(tmp_path / "s.xlsx")
+    response = _upload(client, token_for(client, compliance_user.email), tmp_path / "s.xlsx")
+    assert response.status_code == 200, response.json
+    assert (response.json["created"], response.json["relationships_created"]) == (1, 1)
+
+
 def test_png_named_xlsx_on_the_import_page_is_named_a_png(logged_in, db, tmp_path):
     path = tmp_path / "suppliers.xlsx"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
@@ -177,3 +193,30 @@ def test_a_bug_of_ours_while_reading_is_a_logged_500_not_a_damaged_file(
     assert "damaged" not in response.json["error"]["message"]
     logged = [r for r in caplog.records if r.exc_info and r.exc_info[0] is ZeroDivisionError]
     assert logged and "req-bug-42" in logged[0].getMessage()
+
+
+def test_rows_without_identifiers_match_only_an_identical_supplier(client, db, compliance_user,
+                                                                   tmp_path):
+    headers = token_for(client, compliance_user.email)
+    header = ["name", "country", "address"]
+    same = [["Dhaka Denim", "BD", "Plot 4"], ["Dhaka Denim", "BD", "Plot 4"],
+            ["Dhaka Denim", "BD", "Plot 9"]]
+    first = _upload(client, headers, write_csv(tmp_path / "a.csv", header, same))
+    assert first.json["created"] == 3
+    again = _upload(client, headers, write_csv(tmp_path / "b.csv", header,
+                                               [*same, ["Dhaka Denim", "BD", "Plot 12"]]))
+    assert again.status_code == 200, again.json
+    assert (again.json["unchanged"], again.json["created"]) == (3, 1)  # never merged
+    assert _count(db, Supplier, compliance_user.org_id) == 4
+
+
+def test_two_rows_matching_one_supplier_are_refused(client, db, compliance_user, tmp_path):
+    headers = token_for(client, compliance_user.email)
+    header = ["external_id", "name", "country", "duns"]
+    _upload(client, headers, write_csv(tmp_path / "a.csv", header,
+                                       [["A-1", "Acme", "CN", "150483782"]]))
+    response = _upload(client, headers, write_csv(tmp_path / "b.csv", header, [
+        ["A-1", "Acme", "CN", None], ["A-2", "Acme Two", "CN", "150483782"]]))
+    assert response.status_code == 422
+    assert response.json["error"]["details"] == [{
+        "row": 3, "column": None, "message": 'This row and row 2 both match the supplier "Acme".'}]
