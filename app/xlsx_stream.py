@@ -36,8 +36,7 @@ log = logging.getLogger(__name__)
 # openpyxl reports a workbook whose structure it cannot make sense of with these: KeyError for a
 # missing part, ValueError and TypeError from its typed descriptors, OSError ("no valid
 # workbook part"). Caught only around the structure reading below, where no code of ours runs.
-_STRUCTURE_ERRORS = (InvalidFileException, KeyError, ValueError, TypeError,
-                     OSError)
+_STRUCTURE_ERRORS = (InvalidFileException, KeyError, ValueError, TypeError, OSError)
 _MAX_CELL_TEXT = 1_000_000  # characters pending in one cell; Excel's own limit is 32,767
 
 _CHUNK = 256 * 1024
@@ -81,7 +80,13 @@ def xlsx_source(handle: Any, width: list[int], name: str | None = None
         raise SpreadsheetError("The workbook has no worksheet.", code="empty")
     strings: list[object] = []
     if part is not None:
-        with reader.archive.open(part.PartName[1:]) as src:
+        try:
+            src = reader.archive.open(part.PartName[1:])
+        except KeyError as exc:  # listed in [Content_Types].xml, missing from the archive
+            log.info("shared strings missing: %r", exc, exc_info=exc)
+            raise SpreadsheetError(f"The workbook is damaged: its table of texts is missing. "
+                                   f"{_RESAVE}") from exc
+        with src:
             strings = _shared_strings(src)
     return _xml_items(reader.archive.open(sheet), width, strings, {str(i) for i in dates}, epoch)
 

@@ -383,3 +383,16 @@ def test_a_named_sheet_is_read_with_the_same_defences(tmp_path):
     with pytest.raises(SpreadsheetError, match="single sheet") as info:
         open_table(csv_path, "s.csv", COLUMNS, sheet="Relationships")
     assert info.value.code == "missing_sheet"
+
+
+def test_a_missing_table_of_texts_is_a_damaged_workbook(tmp_path):
+    path = build_xlsx(tmp_path / "s.xlsx", sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c>'
+                                                     "</row>"))
+    with zipfile.ZipFile(path) as source:
+        members = {n: source.read(n) for n in source.namelist() if n != "xl/sharedStrings.xml"}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    with pytest.raises(SpreadsheetError, match="table of texts is missing") as info:
+        read(path)
+    assert info.value.status == 422
