@@ -12,25 +12,37 @@ from typing import Any
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+# Control characters other than tab, LF and CR (C0, DEL and C1): XML 1.0 cannot hold most of
+# them, and a spreadsheet program may drop them, so "\x01=HYPERLINK(..)" would become a formula.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def neutralise(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with "'" so it shows as text."""
+    """Prefix text that a spreadsheet would run as a formula with "'" so it shows as text.
+
+    Run it last, on the text exactly as it will be written: anything removed afterwards
+    could uncover a "=".
+    """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
+def _safe_text(text: str) -> str:
+    """Control characters removed first, and only then neutralised."""
+    if CONTROL_CHARACTERS.search(text):
+        text = CONTROL_CHARACTERS.sub("", text)
+    return str(neutralise(text))
+
+
 def _xlsx_text(value: object) -> str:
-    text = str(neutralise(value if isinstance(value, str) else str(value)))
-    if ILLEGAL_CHARACTERS_RE.search(text):  # XML 1.0 cannot hold most control characters
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return text[:32767]  # Excel's cell limit: longer text makes Excel "repair" the file
+    # Cutting the end cannot uncover a "=". Excel's cell limit: longer text makes it "repair".
+    return _safe_text(value if isinstance(value, str) else str(value))[:32767]
 
 
 def _xlsx_value(sheet: Any, value: object) -> object:
@@ -76,6 +88,12 @@ def write_csv(buffer: io.TextIOBase, header: Sequence[object],
               rows: Iterable[Sequence[object]]) -> None:
     """CSV with every cell neutralised; None becomes an empty cell."""
     writer = csv.writer(buffer)
-    writer.writerow([neutralise(v) for v in header])
+    writer.writerow([_csv_value(v) for v in header])
     for row in rows:
-        writer.writerow(["" if v is None else neutralise(v) for v in row])
+        writer.writerow([_csv_value(v) for v in row])
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    return _safe_text(value) if isinstance(value, str) else value

