@@ -11,16 +11,19 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
 
 from app.auth.models import User
 from app.auth.services import session_is_live, touch_token, user_for_token
-from app.db import get_db, get_session, utcnow
+from app.db import WRITE_METHODS, get_db, get_session, utcnow
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 SESSION_KEY = "sk"
+STAMP_EVERY_SECONDS = 300
+STAMP_BUSY_MS = 500
 # Endpoints that take unsafe methods without a session: they authenticate by other means
 # (password, or a secret in the URL) and answer only JSON.
 CSRF_EXEMPT_ENDPOINTS: set[str] = {"auth_api.create_token"}
@@ -59,7 +62,34 @@ def _load_user_from_token(req) -> User | None:
         return None
     user, token = found
     g.api_token = token
+    _plan_token_stamp(token)
     return user
+
+
+def _plan_token_stamp(token) -> None:
+    """Record "last used" at most every five minutes, never in a second write transaction.
+
+    Write requests stamp inside their own transaction, just before it commits; if it never
+    commits (a 422, say) or the request only reads, the stamp is written once the request's
+    session has ended, in a short transaction that waits only briefly for SQLite's lock.
+    """
+    now = utcnow()
+    last = token.last_used_at  # read now, while the row is fresh: never after a rollback
+    if last is not None and (now - last).total_seconds() <= STAMP_EVERY_SECONDS:
+        return
+    g.token_stamp_pending = token.id
+    if request.method in WRITE_METHODS:
+        db = get_session()
+
+        def stamp_in_transaction(session) -> None:
+            if g.get("token_stamp_pending") == token.id:
+                touch_token(session, token.id, now)
+
+        def stamped(_session) -> None:
+            g.pop("token_stamp_pending", None)
+
+        event.listen(db, "before_commit", stamp_in_transaction, once=True)
+        event.listen(db, "after_commit", stamped, once=True)
 
 
 class _RequestIdFilter(logging.Filter):
@@ -116,21 +146,26 @@ def init_security(app: Flask) -> None:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
-        token = g.get("api_token")
-        if token is not None and (
-            token.last_used_at is None or (utcnow() - token.last_used_at).total_seconds() > 300
-        ):
-            _touch_token_later(token.id)
         return response
 
+    @app.teardown_request
+    def _stamp_token_after(_exc: BaseException | None) -> None:
+        token_id = g.pop("token_stamp_pending", None)
+        if token_id is None:
+            return
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()  # end the request's transaction (and its lock) first
+        _touch_token_after(token_id)
 
-def _touch_token_later(token_id: int) -> None:
-    """Record token use in its own short transaction, at most every five minutes."""
-    db = get_db().new_session(write=True)
+
+def _touch_token_after(token_id: int) -> None:
+    """The stamp the request could not write itself, in its own short transaction."""
+    db = get_db().new_session(write=True, busy_ms=STAMP_BUSY_MS)
     try:
         touch_token(db, token_id, utcnow())
         db.commit()
-    except Exception:  # a missed "last used" stamp must never fail the request
+    except Exception:  # a missed "last used" stamp must never fail or slow the request
         db.rollback()
         logging.getLogger(__name__).warning("could not record token use", exc_info=True)
     finally:
