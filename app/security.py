@@ -13,9 +13,11 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 
+from app.access import PUBLIC
 from app.auth.models import User
 from app.auth.services import session_is_live, touch_token, user_for_token
 from app.db import WRITE_METHODS, get_db, get_session, utcnow
+from app.errors import Unauthorized
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -52,18 +54,23 @@ def _load_user(user_id: str) -> User | None:
     return user
 
 
-@login_manager.request_loader
-def _load_user_from_token(req) -> User | None:
-    header = req.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
+def _authenticate_bearer() -> None:
+    """A request that sends a Bearer token is that token's user, or nobody.
+
+    The browser session is not consulted (a cookie never rescues a revoked token), so Bearer
+    calls skip Flask-Login's session lookup and its per-request session-protection hash.
+    """
+    header = request.headers.get("Authorization")
+    if header is None or not header.startswith("Bearer "):
+        return
     found = user_for_token(get_session(), header.removeprefix("Bearer ").strip())
     if found is None:
-        return None
+        g._login_user = login_manager.anonymous_user()
+        return
     user, token = found
     g.api_token = token
+    g._login_user = user  # what flask_login.current_user reads
     _plan_token_stamp(token)
-    return user
 
 
 def _plan_token_stamp(token) -> None:
@@ -107,7 +114,12 @@ def init_security(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    app.config.setdefault("REMEMBER_COOKIE_DURATION", 0)
+    # We never offer "remember me" (PITFALLS: a 365-day cookie, not Secure); should a
+    # remember cookie arrive anyway it is short-lived, flagged, and still needs a live session.
+    app.config["REMEMBER_COOKIE_DURATION"] = 0
+    app.config["REMEMBER_COOKIE_HTTPONLY"] = True
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -121,6 +133,8 @@ def init_security(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
+    app.before_request(_authenticate_bearer)
+
     @app.before_request
     def _csrf() -> None:
         if request.method not in ("POST", "PUT", "PATCH", "DELETE"):
@@ -129,9 +143,16 @@ def init_security(app: Flask) -> None:
             return
         if not app.config.get("WTF_CSRF_ENABLED", True):
             return
-        current_user._get_current_object()  # loads the user, and g.api_token for Bearer calls
+        if request.endpoint is None:
+            return  # no such route: 404 or 405 follows, and nothing runs
+        user = current_user._get_current_object()  # and g.api_token for Bearer calls
         if g.get("api_token") is not None:
             return  # a Bearer token cannot be sent by a forged cross-site form
+        if not user.is_authenticated and request.path.startswith("/api/"):
+            view = app.view_functions.get(request.endpoint)
+            if getattr(view, "access", None) != PUBLIC:
+                # Nothing to forge without credentials: say what is missing.
+                raise Unauthorized("Send a Bearer token (POST /api/v1/auth/tokens) or sign in.")
         csrf.protect()
 
     @app.after_request

@@ -106,22 +106,25 @@ def authenticate(
     if not user.is_active or (user.locked_until and user.locked_until > now):
         return None
     if not ok:
-        # In SQL, so that parallel attempts all count (see PITFALLS: lost updates).
-        session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1)
-        )
-        session.execute(
-            update(User)
-            .where(User.id == user.id, User.failed_logins >= lock_threshold)
-            .values(locked_until=now + timedelta(minutes=lock_minutes), failed_logins=0)
-        )
+        count_failure(session, user.id, lock_threshold=lock_threshold, lock_minutes=lock_minutes)
         return None
     user.failed_logins = 0
     user.last_login_at = now
     session.flush()
     return user
+
+
+def count_failure(session: Session, user_id: int, *, lock_threshold: int, lock_minutes: int):
+    """One more wrong password; at the threshold the account locks for a while."""
+    # In SQL, so that parallel attempts all count (see PITFALLS: lost updates).
+    session.execute(
+        update(User).where(User.id == user_id).values(failed_logins=User.failed_logins + 1)
+    )
+    session.execute(
+        update(User)
+        .where(User.id == user_id, User.failed_logins >= lock_threshold)
+        .values(locked_until=utcnow() + timedelta(minutes=lock_minutes), failed_logins=0)
+    )
 
 
 def start_session(session: Session, user: User, *, user_agent: str = "") -> str:
@@ -170,10 +173,30 @@ def end_all_sessions(session: Session, user_id: int) -> None:
     )
 
 
+def end_all_tokens(session: Session, user_id: int) -> None:
+    """Revoke every API token of this user (password or role changed, account disabled)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
 def change_password(
-    session: Session, user: User, *, current: str, new: str, fast_hash: bool = False
+    session: Session, user: User, *, current: str, new: str, fast_hash: bool = False,
+    lock_threshold: int = 10, lock_minutes: int = 15,
 ) -> None:
+    """Guesses of the current password count towards the same lock as sign-in attempts.
+
+    A wrong guess raises ValidationFailed after counting it: the caller commits either way.
+    """
+    locked_until = session.scalar(select(User.locked_until).where(User.id == user.id))
+    if locked_until and locked_until > utcnow():
+        raise field_error(
+            "current_password", "Too many wrong passwords: try again in a few minutes."
+        )
     if not verify_password(user.password_hash, current):
+        count_failure(session, user.id, lock_threshold=lock_threshold, lock_minutes=lock_minutes)
         raise field_error("current_password", "The current password is not correct.")
     problems = password_problems(new, email=user.email)
     if problems:
@@ -182,7 +205,9 @@ def change_password(
         )
     user.password_hash = hash_password(new, fast=fast_hash)
     user.password_changed_at = utcnow()
+    user.failed_logins = 0
     end_all_sessions(session, user.id)
+    end_all_tokens(session, user.id)
     record(session, org_id=user.org_id, actor=user, action="user.password_changed", obj=user)
 
 
