@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.auth.services import session_is_live, touch_token, user_for_token
 from app.db import WRITE_METHODS, get_db, get_session, utcnow
 from app.errors import Unauthorized
+from app.inputs import init_inputs
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -133,6 +134,7 @@ def init_security(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
 
+    init_inputs(app)  # after the request id, before anything reads the input
     app.before_request(_authenticate_bearer)
 
     @app.before_request
