@@ -123,6 +123,7 @@ def init_security(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     csrf.init_app(app)
     limiter.init_app(app)
+    _limit_only_decorated_routes(app)
 
     handler_filter = _RequestIdFilter()
     for handler in app.logger.handlers or logging.getLogger().handlers:
@@ -167,7 +168,9 @@ def init_security(app: Flask) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if current_user and current_user.is_authenticated:
+        # Only if the request loaded a user: loading one here would cost a lookup for nothing.
+        user = g.get("_login_user")
+        if user is not None and user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
@@ -180,6 +183,17 @@ def init_security(app: Flask) -> None:
         if session is not None:
             session.close()  # end the request's transaction (and its lock) first
         _touch_token_after(token_id)
+
+
+def _limit_only_decorated_routes(app: Flask) -> None:
+    """Without default or application-wide limits, Flask-Limiter's before_request hook has
+    nothing to do that the `@limiter.limit` wrappers do not do themselves (they check their
+    route's limits when called), yet it costs every request; take it off."""
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        return
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:
+        hooks.remove(limiter._check_request_limit)
 
 
 def _touch_token_after(token_id: int) -> None:

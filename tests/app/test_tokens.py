@@ -164,3 +164,29 @@ def test_a_bad_bearer_token_on_a_write_is_401(client):
                            headers={"Authorization": "Bearer tl_not-a-token"})
     assert response.status_code == 401
     assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_a_bearer_read_costs_one_query_for_the_token_user_and_organisation(
+    app, client, db, compliance_user
+):
+    from sqlalchemy import event
+
+    from app.db import get_db
+
+    headers = token_for(client, compliance_user.email)
+    client.get("/api/v1/me", headers=headers)  # the first use stamps the token
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().split()[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            statements.append(statement)
+
+    engine = get_db(app).engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/api/v1/me", headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert response.json["organization"]["kind"] == "buyer"
+    assert len(statements) == 1, statements
