@@ -85,13 +85,14 @@ def _plan_token_stamp(token) -> None:
     last = token.last_used_at  # read now, while the row is fresh: never after a rollback
     if last is not None and (now - last).total_seconds() <= STAMP_EVERY_SECONDS:
         return
-    g.token_stamp_pending = token.id
+    token_id = token.id  # a plain value: the object may be expired by a rollback later
+    g.token_stamp_pending = token_id
     if request.method in WRITE_METHODS:
         db = get_session()
 
         def stamp_in_transaction(session) -> None:
-            if g.get("token_stamp_pending") == token.id:
-                touch_token(session, token.id, now)
+            if g.get("token_stamp_pending") == token_id:
+                touch_token(session, token_id, now)
 
         def stamped(_session) -> None:
             g.pop("token_stamp_pending", None)
