@@ -53,7 +53,10 @@ def _walk(app, db, kind: str) -> list[tuple[str, int]]:
             url = url_for(rule.endpoint, **values)
         body = {} if method in ("POST", "PUT", "PATCH") and rule.rule.startswith("/api/") else None
         response = client.open(url, method=method, json=body, headers=headers)
-        seen.append((f"{method} {rule.rule}", response.status_code))
+        status = response.status_code
+        if status == 302 and "/login" in response.headers.get("Location", ""):
+            status = 401  # sent to sign in: refused
+        seen.append((f"{method} {rule.rule}", status))
     return seen
 
 

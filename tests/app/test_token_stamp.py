@@ -20,13 +20,13 @@ from app.db import get_db, utcnow
 from tests.concurrency import call, committed_session, live_server
 from tests.factories import make_org, make_user
 
-BUSY_SECONDS = 5
-FAST = 2.5  # well under the busy timeout: a request that waited for the lock takes longer
+BUSY_SECONDS = 8
+FAST = 4.0  # well under the busy timeout: a request that waited for the lock takes longer
 
 
 @pytest.fixture
 def short_busy_app(app):
-    """A second app on the same database, whose SQLite connections wait at most 5 s."""
+    """A second app on the same database, whose SQLite connections wait at most 8 s."""
     other = create_app({**app.config, "SQLITE_BUSY_TIMEOUT": BUSY_SECONDS,
                         "RATELIMIT_STORAGE_URI": "memory://"})
     yield other
