@@ -2,7 +2,9 @@
 
 SQLite gets WAL, foreign keys, a busy timeout and transactions that we begin ourselves, so that
 write requests take the write lock up front (BEGIN IMMEDIATE) and wait for each other instead
-of failing half-way with "database is locked".
+of failing half-way with "database is locked". One write transaction per request: in tests,
+where every session shares one connection, a second one (or a write in a read request) raises
+at once instead of waiting out the busy timeout as it would on SQLite.
 """
 
 from __future__ import annotations
