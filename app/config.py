@@ -96,7 +96,7 @@ def load_config() -> dict[str, object]:
         # How many reverse proxies sit in front (their X-Forwarded-* headers are trusted):
         # without it, every request seems to come from the proxy and shares one rate limit.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
-        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,  # None: mail is not configured
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),

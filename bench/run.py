@@ -15,6 +15,7 @@ RUNS = [
     ["bench_graph.py"],
     ["bench_import.py", "--rows", "100000"],
     ["bench_network_api.py", "--suppliers", "20000"],
+    ["bench_web.py"],
 ]
 
 

@@ -19,7 +19,7 @@ from suppliers.models import Relationship, Supplier
 from suppliers.schemas import relationship_json, supplier_input, supplier_json
 
 bp = Blueprint("suppliers_api", __name__, url_prefix="/api/v1")
-editors = roles_required(*sorted(NETWORK_EDITORS))
+editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
 
 
 def _org() -> int:

@@ -33,7 +33,7 @@ from suppliers.kinds import KIND_LABELS, SUPPLIER_KINDS
 from suppliers.models import ImportJob, Relationship, Supplier
 
 bp = Blueprint("suppliers", __name__, template_folder="templates")
-editors = roles_required(*sorted(NETWORK_EDITORS))
+editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
 PER_PAGE = 50
 MAX_DRAWN_NODES = 1500
 

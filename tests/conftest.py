@@ -69,7 +69,9 @@ def _limiter_follows_the_test_app(app):
 def db(app):
     """A session inside a transaction that is rolled back after the test; requests share it."""
     database = get_db(app)
-    conn = database.engine.connect()
+    # The outer transaction takes SQLite's write lock as write requests do (BEGIN IMMEDIATE);
+    # Database.new_session then refuses a second write transaction and writes in reads.
+    conn = database.engine.connect().execution_options(sqlite_immediate=True)
     outer = conn.begin()
     database.test_connection = conn
     session = Session(bind=conn, join_transaction_mode="create_savepoint", expire_on_commit=False)

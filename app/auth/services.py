@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.activity.services import record, start_chain
 from app.auth.models import ApiToken, Organization, User, UserSession
@@ -106,22 +108,25 @@ def authenticate(
     if not user.is_active or (user.locked_until and user.locked_until > now):
         return None
     if not ok:
-        # In SQL, so that parallel attempts all count (see PITFALLS: lost updates).
-        session.execute(
-            update(User)
-            .where(User.id == user.id)
-            .values(failed_logins=User.failed_logins + 1)
-        )
-        session.execute(
-            update(User)
-            .where(User.id == user.id, User.failed_logins >= lock_threshold)
-            .values(locked_until=now + timedelta(minutes=lock_minutes), failed_logins=0)
-        )
+        count_failure(session, user.id, lock_threshold=lock_threshold, lock_minutes=lock_minutes)
         return None
     user.failed_logins = 0
     user.last_login_at = now
     session.flush()
     return user
+
+
+def count_failure(session: Session, user_id: int, *, lock_threshold: int, lock_minutes: int):
+    """One more wrong password; at the threshold the account locks for a while."""
+    # In SQL, so that parallel attempts all count (see PITFALLS: lost updates).
+    session.execute(
+        update(User).where(User.id == user_id).values(failed_logins=User.failed_logins + 1)
+    )
+    session.execute(
+        update(User)
+        .where(User.id == user_id, User.failed_logins >= lock_threshold)
+        .values(locked_until=utcnow() + timedelta(minutes=lock_minutes), failed_logins=0)
+    )
 
 
 def start_session(session: Session, user: User, *, user_agent: str = "") -> str:
@@ -170,10 +175,30 @@ def end_all_sessions(session: Session, user_id: int) -> None:
     )
 
 
+def end_all_tokens(session: Session, user_id: int) -> None:
+    """Revoke every API token of this user (password or role changed, account disabled)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
 def change_password(
-    session: Session, user: User, *, current: str, new: str, fast_hash: bool = False
+    session: Session, user: User, *, current: str, new: str, fast_hash: bool = False,
+    lock_threshold: int = 10, lock_minutes: int = 15,
 ) -> None:
+    """Guesses of the current password count towards the same lock as sign-in attempts.
+
+    A wrong guess raises ValidationFailed after counting it: the caller commits either way.
+    """
+    locked_until = session.scalar(select(User.locked_until).where(User.id == user.id))
+    if locked_until and locked_until > utcnow():
+        raise field_error(
+            "current_password", "Too many wrong passwords: try again in a few minutes."
+        )
     if not verify_password(user.password_hash, current):
+        count_failure(session, user.id, lock_threshold=lock_threshold, lock_minutes=lock_minutes)
         raise field_error("current_password", "The current password is not correct.")
     problems = password_problems(new, email=user.email)
     if problems:
@@ -182,7 +207,9 @@ def change_password(
         )
     user.password_hash = hash_password(new, fast=fast_hash)
     user.password_changed_at = utcnow()
+    user.failed_logins = 0
     end_all_sessions(session, user.id)
+    end_all_tokens(session, user.id)
     record(session, org_id=user.org_id, actor=user, action="user.password_changed", obj=user)
 
 
@@ -209,16 +236,35 @@ def issue_token(
     return token, raw
 
 
+@functools.cache
+def _token_query():
+    # Built once: constructing this select and its cache key cost more than running it.
+    return (
+        select(ApiToken, User, Organization)
+        .join(User, ApiToken.user_id == User.id)
+        .join(Organization, User.org_id == Organization.id)
+        .where(ApiToken.token_hash == bindparam("digest"))
+        .options(lazyload(ApiToken.user), lazyload(User.organization))
+    )
+
+
 def user_for_token(session: Session, raw: str) -> tuple[User, ApiToken] | None:
+    """The live token and its active user, checked on every request.
+
+    One query for token, user and organisation, loaded as plain entities and linked by hand:
+    the relationships' nested joined eager loading costs about half again as much.
+    """
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(raw)))
-    now = utcnow()
-    if token is None or token.revoked_at or token.expires_at <= now:
+    row = session.execute(_token_query(), {"digest": _digest(raw)}).first()
+    if row is None:
         return None
-    if not token.user.is_active:
+    token, user, org = row
+    set_committed_value(token, "user", user)  # linked as the eager loads would have
+    set_committed_value(user, "organization", org)
+    if token.revoked_at or token.expires_at <= utcnow() or not user.is_active:
         return None
-    return token.user, token
+    return user, token
 
 
 def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:

@@ -80,6 +80,7 @@ def logout():
 
 
 @bp.route("/settings", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 @login_required
 def settings():
     form = PasswordForm()
@@ -90,8 +91,11 @@ def settings():
                 db, current_user, current=form.current_password.data,
                 new=form.new_password.data,
                 fast_hash=current_app.config["PASSWORD_HASH_FAST"],
+                lock_threshold=current_app.config["ACCOUNT_LOCK_THRESHOLD"],
+                lock_minutes=current_app.config["ACCOUNT_LOCK_MINUTES"],
             )
         except ValidationFailed as exc:
+            db.commit()  # keep the failure count (nothing else was written)
             for detail in exc.details:
                 getattr(form, detail["field"]).errors.append(detail["message"])
         else:

@@ -167,3 +167,68 @@ def test_session_cookie_flags(client, compliance_user):
     cookie = client.get_cookie("tierlight_session")
     assert cookie.http_only
     assert cookie.same_site == "Lax"
+
+
+def _change(client, current: str, new: str = "a-much-better-passphrase-77"):
+    return client.post(
+        "/settings",
+        data={"csrf_token": form_token(client, "/settings"), "current_password": current,
+              "new_password": new},
+    )
+
+
+def test_guessing_the_current_password_locks_the_account(app, client, db, compliance_user):
+    login(client, compliance_user.email)
+    threshold = app.config["ACCOUNT_LOCK_THRESHOLD"]
+    for attempt in range(threshold - 1):
+        assert _change(client, f"a-wrong-guess-{attempt}").status_code == 200
+        db.expire_all()
+        counted = db.scalar(select(User.failed_logins).where(User.id == compliance_user.id))
+        assert counted == attempt + 1  # counted in SQL, committed despite the error
+    _change(client, "the-last-wrong-guess")
+    db.expire_all()
+    locked = db.get(User, compliance_user.id)
+    assert locked.locked_until is not None
+    # Locked: even the right current password no longer changes it.
+    response = _change(client, PASSWORD)
+    assert response.status_code == 200
+    assert "Too many wrong passwords" in response.text
+    db.expire_all()
+    assert db.get(User, compliance_user.id).password_hash == locked.password_hash
+
+
+def test_settings_password_guesses_are_rate_limited_per_address(app, client, compliance_user):
+    from app.security import limiter
+
+    app.config["LOGIN_RATE_LIMIT"] = "20 per minute"
+    app.config["ACCOUNT_LOCK_THRESHOLD"] = 1000  # the address limit alone
+    limiter.reset()
+    try:
+        login(client, compliance_user.email)
+        statuses = [_change(client, f"wrong-guess-number-{i}").status_code for i in range(25)]
+        assert statuses.index(429) == 20
+    finally:
+        app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"
+        app.config["ACCOUNT_LOCK_THRESHOLD"] = 10
+        limiter.reset()
+
+
+def test_no_remember_cookie_and_a_forged_one_does_not_sign_in(app, client, compliance_user):
+    from flask_login.utils import encode_cookie
+
+    response = login(client, compliance_user.email, )
+    assert "remember_token" not in response.headers.get("Set-Cookie", "")
+    with app.test_request_context():
+        forged = encode_cookie(str(compliance_user.id))
+    stranger = app.test_client()
+    stranger.set_cookie(app.config.get("REMEMBER_COOKIE_NAME", "remember_token"), forged)
+    page = stranger.get("/")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    assert app.config["REMEMBER_COOKIE_HTTPONLY"] is True
+
+
+def test_mail_is_not_configured_by_default(monkeypatch):
+    from app.config import load_config
+
+    monkeypatch.delenv("MAIL_SERVER", raising=False)
+    assert load_config()["MAIL_SERVER"] is None

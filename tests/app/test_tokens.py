@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.auth.models import ApiToken
@@ -113,3 +114,79 @@ def test_bearer_calls_skip_csrf_but_cookie_calls_do_not(client, compliance_user)
     response = client.delete("/api/v1/auth/tokens/current")
     assert response.status_code == 400
     assert response.json["error"]["code"] == "csrf_failed"
+
+
+def test_password_change_ends_api_tokens(client, db, compliance_user):
+    headers = token_for(client, compliance_user.email)
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    login(client, compliance_user.email)
+    response = client.post(
+        "/settings",
+        data={"csrf_token": form_token(client, "/settings"), "current_password": PASSWORD,
+              "new_password": "a-much-better-passphrase-77"},
+    )
+    assert response.status_code == 302
+    assert client.get("/api/v1/me", headers=headers).status_code == 401
+    db.expire_all()
+    tokens = db.scalars(select(ApiToken).where(ApiToken.user_id == compliance_user.id)).all()
+    assert tokens and all(t.revoked_at is not None for t in tokens)
+
+
+def test_end_all_tokens_ends_only_that_users_tokens(client, db, compliance_user, buyer):
+    from app.auth.services import end_all_tokens
+    from tests.factories import make_user
+
+    other = make_user(db, buyer, "admin")
+    db.commit()
+    mine = token_for(client, compliance_user.email)
+    theirs = token_for(client, other.email)
+    end_all_tokens(db, compliance_user.id)
+    db.commit()
+    assert client.get("/api/v1/me", headers=mine).status_code == 401
+    assert client.get("/api/v1/me", headers=theirs).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/api/v1/suppliers"), ("PATCH", "/api/v1/suppliers/1"),
+     ("DELETE", "/api/v1/suppliers/1"), ("DELETE", "/api/v1/auth/tokens/current"),
+     ("POST", "/api/v1/relationships")],
+)
+def test_unauthenticated_api_writes_are_401_not_csrf(client, method, path):
+    response = client.open(path, method=method, json={})
+    assert response.status_code == 401, response.text
+    assert response.json["error"]["code"] == "unauthorized"
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_bad_bearer_token_on_a_write_is_401(client):
+    response = client.post("/api/v1/suppliers", json={},
+                           headers={"Authorization": "Bearer tl_not-a-token"})
+    assert response.status_code == 401
+    assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_a_bearer_read_costs_one_query_for_the_token_user_and_organisation(
+    app, client, db, compliance_user
+):
+    from sqlalchemy import event
+
+    from app.db import get_db
+
+    headers = token_for(client, compliance_user.email)
+    client.get("/api/v1/me", headers=headers)  # the first use stamps the token
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().split()[0].upper() in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            statements.append(statement)
+
+    engine = get_db(app).engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/api/v1/me", headers=headers)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert response.json["organization"]["kind"] == "buyer"
+    assert len(statements) == 1, statements
