@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, request
 
 from app.db import WRITE_METHODS
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 
 MAX_JSON_DEPTH = 64
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
@@ -63,8 +63,11 @@ def check_json(data: Any) -> None:
 def _guard() -> None:
     if request.args:
         _check_pairs(request.args.items(multi=True))
-    if request.view_args:
-        _check_pairs((k, v) for k, v in request.view_args.items() if isinstance(v, str))
+    if request.view_args and any(isinstance(v, str) and _problem(v)
+                                 for v in request.view_args.values()):
+        # A path with a NUL byte names nothing (and a secret in a URL must not be told apart
+        # from a wrong one): the same 404 as any unknown address.
+        raise NotFound("There is nothing at this address.")
     if request.method not in WRITE_METHODS:
         return
     if request.is_json:

@@ -23,14 +23,13 @@ from typing import Any
 
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, SqliteHuey, crontab
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.aftercommit import after_commit
 from app.registry import registry
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "tierlight"
-_PENDING = "tierlight_after_commit"
 
 
 @dataclass(frozen=True)
@@ -140,25 +139,15 @@ def enqueue(declared: Declared, *args: Any, delay: float | None = None) -> Any:
 
 def enqueue_after_commit(session: Session, declared: Declared, *args: Any) -> None:
     """Enqueue when `session` commits; forget it when the session rolls back."""
-    pending = session.info.setdefault(_PENDING, [])
-    if not session.info.get(_PENDING + "_hooked"):
-        event.listen(session, "after_commit", _send_pending)
-        event.listen(session, "after_rollback", _drop_pending)
-        session.info[_PENDING + "_hooked"] = True
-    pending.append((get_queue(), declared, args))
+    queue = get_queue()
 
-
-def _send_pending(session: Session) -> None:
-    pending, session.info[_PENDING] = session.info.get(_PENDING, []), []
-    for queue, declared, args in pending:
+    def send() -> None:
         try:
             queue.enqueue(declared, *args)
         except Exception:  # the row is committed; the stale-job sweep enqueues it again
             log.exception("could not enqueue %s%r; the sweep will retry", declared.key, args)
 
-
-def _drop_pending(session: Session) -> None:
-    session.info[_PENDING] = []
+    after_commit(session, send)
 
 
 # --- the daily tick ---------------------------------------------------------------------

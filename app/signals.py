@@ -20,6 +20,8 @@ from blinker import Namespace, Signal
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.aftercommit import after_commit
+
 _signals = Namespace()
 
 # supplier_id
@@ -41,27 +43,23 @@ log = logging.getLogger(__name__)
 def queue(session: Session, signal: Signal, sender: str, **kwargs: Any) -> None:
     """Send `signal` after this session's transaction commits; drop it on rollback."""
     session.info.setdefault(_PENDING, []).append((signal, sender, kwargs))
+    after_commit(session, lambda: _deliver(signal, sender, kwargs))
 
 
 def pending(session: Session) -> list[tuple[Signal, str, dict[str, Any]]]:
     return list(session.info.get(_PENDING, ()))
 
 
-@event.listens_for(Session, "after_commit")
-def _deliver(session: Session) -> None:
-    queued = session.info.pop(_PENDING, None)
-    for signal, sender, kwargs in queued or ():
-        # Each receiver on its own (blinker's send stops at the first that raises).
-        for receiver in signal.receivers_for(sender):
-            try:
-                receiver(sender, **kwargs)
-            except Exception:  # the change is committed; one bad receiver must not stop the rest
-                log.exception("receiver of %s failed", signal.name)
+def _deliver(signal: Signal, sender: str, kwargs: dict[str, Any]) -> None:
+    # Each receiver on its own (blinker's send stops at the first that raises).
+    for receiver in signal.receivers_for(sender):
+        try:
+            receiver(sender, **kwargs)
+        except Exception:  # the change is committed; one bad receiver must not stop the rest
+            log.exception("receiver of %s failed", signal.name)
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _drop(session: Session, transaction: Any) -> None:
-    # The outermost transaction ended without a commit (rollback or close): nothing happened.
-    # After a commit, _deliver has already taken the queue.
+def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)

@@ -173,7 +173,7 @@ def restore(supplier_id: int):
 
 
 @bp.route("/suppliers/<int:supplier_id>/purge", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required("admin", org_kinds=("buyer",))
 def purge(supplier_id: int):
     """Delete an archived supplier for good; refused (409) while records point at it."""
     db = get_session()

@@ -41,11 +41,8 @@ ACCESS: dict[str, object] = {
     "suppliers_api.paths": EDITORS,
 }
 
-# Org kinds whose members may call a route, when narrower than "any kind whose roles fit".
-# Issue 6 ("admins of supplier, audit-firm and regulator organisations can edit a supplier
-# network"): once the decorators check the organisation's kind, set
-# KINDS = dict.fromkeys(ACCESS, frozenset({"buyer"})) and those admins are expected refused.
-KINDS: dict[str, frozenset[str]] = {}
+# The supplier network belongs to buying companies: admins of other kinds are refused.
+KINDS: dict[str, frozenset[str]] = dict.fromkeys(ACCESS, frozenset({"buyer"}))
 
 
 def _supplier_id(db, org, user):
