@@ -223,3 +223,6 @@ def _job_id(db, org, user):
     return job.id
 
 ACCESS["openapi.document"] = PUBLIC
+
+# --- favicon (h8) ---
+ACCESS.update({"main.favicon": PUBLIC})
