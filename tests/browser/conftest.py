@@ -129,6 +129,13 @@ def browser_context_args(browser_context_args) -> dict:
             "locale": "en-GB", "timezone_id": "UTC"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)  # 2 cores shared by many processes: allow for slowness
+
+
 @pytest.fixture
 def watches(request) -> list[PageWatch]:
     """Every watcher made for this test; checked after the test body (pytest_runtest_call)."""
