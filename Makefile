@@ -38,6 +38,11 @@ lint: install-dev
 	$(BIN)/lint-imports
 
 test: lint
+	@if [ -x "$${TIERLIGHT_CHROMIUM:-/usr/bin/chromium}" ]; then \
+	  echo "== browser tests: running them in $${TIERLIGHT_CHROMIUM:-/usr/bin/chromium}"; \
+	else \
+	  echo "== browser tests SKIPPED: $${TIERLIGHT_CHROMIUM:-/usr/bin/chromium} not found (apt-get install chromium)"; \
+	fi
 	$(BIN)/pytest
 
 bench: install-dev

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+import functools
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
@@ -18,6 +21,7 @@ PER_PAGE = 50
 # Who may read the organisation's activity log (the /activity page and the dashboard's extract).
 ACTIVITY_ROLES = ("admin", "compliance")
 RECENT = 8
+FAVICON_MAX_AGE = 30 * 24 * 3600  # browsers ask for /favicon.ico on their own, over and over
 
 
 @bp.get("/")
@@ -62,3 +66,20 @@ def healthz():
     except Exception:  # any failure means "not healthy"; the load balancer needs no detail
         return jsonify(status="unavailable"), 503
     return jsonify(status="ok")
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    # Browsers request /favicon.ico whatever the page links; a 404 there is a console error on
+    # every page. Our icon is an SVG, which every current browser takes by its content type.
+    response = Response(_favicon_bytes(current_app.static_folder), mimetype="image/svg+xml")
+    response.cache_control.public = True
+    response.cache_control.max_age = FAVICON_MAX_AGE
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@functools.cache
+def _favicon_bytes(static_folder: str) -> bytes:
+    return (Path(static_folder) / "favicon.svg").read_bytes()

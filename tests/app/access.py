@@ -22,6 +22,7 @@ ACCESS: dict[str, object] = {
     "auth_api.me": ANY_USER,
     "openapi.document": PUBLIC,
     "apidocs.reference": PUBLIC,
+    "main.favicon": PUBLIC,
     "jobs_api.get_job": ANY_USER,
     # people, invitations, password reset and the outbox (app/people)
     "people.index": ADMINS,

@@ -105,6 +105,7 @@
           "text-valign": "center",
           "text-margin-y": 0,
           "text-max-width": 148,
+          "text-wrap": "ellipsis", // white text past the box would be white on white
           "text-background-opacity": 0,
           "min-zoomed-font-size": 0,
         },

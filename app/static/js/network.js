@@ -141,15 +141,20 @@
   }
 
   // ---- selection and navigation ---------------------------------------------------------------
+  let opening = false; // a double-click on the selected supplier asks twice: navigate once
   function openSupplier(node) {
-    if (!node || !node.hasClass("supplier")) {
+    if (opening || !node || !node.hasClass("supplier")) {
       return;
     }
     const href = supplierHref(node.data("sid"));
     if (href) {
+      opening = true;
       window.location.assign(href);
     }
   }
+  window.addEventListener("pageshow", () => {
+    opening = false; // back from the supplier's page (the page may come from the back cache)
+  });
 
   function centreOn(node) {
     const cy = state.cy;

@@ -1,0 +1,1 @@
+"""Journeys through the real pages in Chromium (Playwright), against a live server."""

@@ -1,0 +1,70 @@
+"""Creating, editing and deleting a supplier through its pages in the browser."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.support import expect, new_account, shot, sign_in
+
+
+def test_create_edit_and_delete_a_supplier(live_server, page):
+    _org, email = new_account(live_server.app)
+    sign_in(page, email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Suppliers").click()
+    expect(page.get_by_text("No suppliers yet.")).to_be_visible()
+    page.get_by_role("link", name="Add supplier").click()
+
+    # The country is required: the form comes back with the error next to the field.
+    page.get_by_label("Name").fill("Chittagong Knit Composite Ltd")
+    page.get_by_role("button", name="Add supplier").click()
+    country = page.locator(".field", has=page.get_by_label("Country"))
+    expect(country).to_have_class(re.compile(r"has-error"))
+    expect(country.locator(".error")).not_to_be_empty()
+    expect(page.get_by_label("Name")).to_have_value("Chittagong Knit Composite Ltd")
+
+    page.get_by_label("Country").select_option(label="Bangladesh")
+    page.get_by_label("Kind").select_option("manufacturer")
+    page.get_by_label("Your reference (external ID)").fill("BD-CKC-01")
+    page.get_by_label("Workers", exact=True).fill("2,400")
+    page.get_by_label("Migrant workers").fill("300")
+    page.get_by_role("button", name="Add supplier").click()
+    expect(page.locator(".flash-success")).to_have_text("Chittagong Knit Composite Ltd added.")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chittagong Knit Composite Ltd")
+    detail_url = page.url
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("BD-CKC-01")
+    expect(facts).to_contain_text("2,400")
+    expect(page.locator(".page-head")).to_contain_text("not connected to your company")
+
+    # It sells to our company: now a tier-1 supplier.
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator(".flash-success")).to_have_text("Relationship added.")
+    expect(page.locator(".page-head .badge.tier")).to_have_text("Tier 1")
+
+    page.get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Name")).to_have_value("Chittagong Knit Composite Ltd")
+    page.get_by_label("Name").fill("Chittagong Knit Composite (Unit 2)")
+    page.get_by_label("Workers", exact=True).fill("2600")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".flash-success")).to_have_text("Changes saved.")
+    expect(page).to_have_url(detail_url)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chittagong Knit Composite (Unit 2)")
+    expect(facts).to_contain_text("2,600")
+
+    page.get_by_role("link", name="Suppliers", exact=True).first.click()
+    row = page.get_by_role("row", name=re.compile("Chittagong Knit Composite"))
+    expect(row).to_have_count(1)
+    row.get_by_role("link").click()
+    page.locator(".page-head").get_by_role("link", name="Delete").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Delete Chittagong Knit Composite (Unit 2)?")
+    expect(page.locator("main")).to_contain_text("its 1 relationship.")
+    page.get_by_role("button", name="Delete supplier").click()
+    expect(page.locator(".flash-info")).to_have_text(
+        "Chittagong Knit Composite (Unit 2) and its relationships were deleted.")
+    expect(page).to_have_url(re.compile(r"/suppliers$"))
+    expect(page.get_by_text("No suppliers yet.")).to_be_visible()
+    page.watch.allow(r"status of 404 .*/suppliers/\d+")  # gone: its page answers 404
+    page.goto(detail_url)
+    expect(page.locator(".error-page .status")).to_have_text("404")
+    shot(page, "supplier-create-edit-delete")
