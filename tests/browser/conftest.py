@@ -21,22 +21,22 @@ from pathlib import Path
 import pytest
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, CSP_REPORTER, PageWatch
+from tests.processes import worker
 
-# The live app's configuration, in one place so the lead can switch how background work runs.
-# Supplier imports run today on a thread inside the web process (IMPORTS_INLINE False); with a
-# queue, set its mode here (an "immediate" mode runs jobs inside the request, so the import page
-# is finished on first sight and the journey then sees no progress bar).
+# The live app's configuration. Background work runs as in production: jobs go to the queue in
+# the instance folder (Huey on SQLite) and a real `flask jobs worker` process runs them, so the
+# import page shows its progress bar while the job runs.
 LIVE_APP_CONFIG: dict[str, object] = {
     "TESTING": True,
     "SECRET_KEY": "browser-tests-secret-key-not-for-production",
     "PASSWORD_HASH_FAST": True,
-    "IMPORTS_INLINE": False,
+    "QUEUE_IMMEDIATE": False,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "1000 per minute",
 }
-# Whether the import page shows its progress bar before the job ends (False for inline modes).
-IMPORT_PROGRESS_VISIBLE = not LIVE_APP_CONFIG.get("IMPORTS_INLINE")
+# Whether the import page shows its progress bar before the job ends.
+IMPORT_PROGRESS_VISIBLE = True
 
 _REQUIRED = os.environ.get("TIERLIGHT_REQUIRE_BROWSER") == "1"
 _MISSING = []
@@ -101,8 +101,12 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIERLIGHT_", "FLASK_"))}
+    env.update({"TIERLIGHT_INSTANCE": str(instance), "DATABASE_URL": url,
+                "SECRET_KEY": str(LIVE_APP_CONFIG["SECRET_KEY"]), "PYTHONUNBUFFERED": "1"})
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, instance)
+        with worker(env, instance / "worker.log", "--threads", "2"):
+            yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, instance)
     finally:
         server.shutdown()
         thread.join(timeout=10)

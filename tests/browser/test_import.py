@@ -16,8 +16,8 @@ HEADER = ["External ID", "Name", "Country", "Kind", "Workers", "Migrant workers"
 COUNTRIES = ["Bangladesh", "VN", "IND", "Türkiye", "China", "Pakistan"]
 
 READ_STATE = """() => {
-  const bar = document.getElementById("import-bar");
-  const stage = document.getElementById("import-stage");
+  const bar = document.querySelector("#import-progress [data-job-bar]");
+  const stage = document.querySelector("#import-progress [data-job-stage]");
   return {
     done: document.querySelector("ul.stats") !== null,
     failed: document.querySelector(".flash-error") !== null,
@@ -77,7 +77,7 @@ def test_upload_a_facility_list_and_watch_it_finish(live_server, page, tmp_path)
         assert samples, "the progress bar was never shown"
         assert {s["max"] for s in samples} <= {1, ROWS}, samples  # 1: not counted yet
         stages = {s["stage"] for s in samples}
-        assert stages <= {"Waiting to start…", "Reading and checking rows…",
+        assert stages <= {"Waiting for a worker…", "Starting…", "Reading and checking rows…",
                           "Saving to your network…"}, stages
         values = [s["value"] for s in samples if s["value"] is not None]
         assert values == sorted(values), values

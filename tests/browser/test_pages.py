@@ -51,7 +51,7 @@ def test_no_page_logs_a_console_error(live_server, page):
     page.get_by_role("link", name="Edit").click()
     expect(page.get_by_role("button", name="Save changes")).to_be_visible()
     page.goto(f"/suppliers/{first['id']}/delete")
-    expect(page.get_by_role("button", name="Delete supplier")).to_be_visible()
+    expect(page.get_by_role("button", name="Archive supplier")).to_be_visible()
     open_network(page)
     open_network(page, f"/suppliers/network?focus={first['id']}")
     open_network(page, "/suppliers/network?tiers=2")

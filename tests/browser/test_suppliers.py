@@ -1,4 +1,4 @@
-"""Creating, editing and deleting a supplier through its pages in the browser."""
+"""Creating, editing, archiving and restoring a supplier through its pages in the browser."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from tests.browser.support import expect, new_account, shot, sign_in
 
 
-def test_create_edit_and_delete_a_supplier(live_server, page):
+def test_create_edit_archive_and_restore_a_supplier(live_server, page):
     _org, email = new_account(live_server.app)
     sign_in(page, email)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Suppliers").click()
@@ -55,16 +55,20 @@ def test_create_edit_and_delete_a_supplier(live_server, page):
     row = page.get_by_role("row", name=re.compile("Chittagong Knit Composite"))
     expect(row).to_have_count(1)
     row.get_by_role("link").click()
-    page.locator(".page-head").get_by_role("link", name="Delete").click()
+    page.locator(".page-head").get_by_role("link", name="Archive").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Delete Chittagong Knit Composite (Unit 2)?")
-    expect(page.locator("main")).to_contain_text("its 1 relationship.")
-    page.get_by_role("button", name="Delete supplier").click()
-    expect(page.locator(".flash-info")).to_have_text(
-        "Chittagong Knit Composite (Unit 2) and its relationships were deleted.")
+        "Archive Chittagong Knit Composite (Unit 2)?")
+    expect(page.locator("main")).to_contain_text("its 1 relationship are kept")
+    page.get_by_role("button", name="Archive supplier").click()
+    expect(page.locator(".flash-info")).to_contain_text(
+        "Chittagong Knit Composite (Unit 2) was archived.")
     expect(page).to_have_url(re.compile(r"/suppliers$"))
     expect(page.get_by_text("No suppliers yet.")).to_be_visible()
-    page.watch.allow(r"status of 404 .*/suppliers/\d+")  # gone: its page answers 404
+    # Archived, not deleted: its page says so, with its history, and it can come back.
     page.goto(detail_url)
-    expect(page.locator(".error-page .status")).to_have_text("404")
-    shot(page, "supplier-create-edit-delete")
+    expect(page.locator("main")).to_contain_text("This supplier is archived")
+    page.locator(".page-head").get_by_role("link", name="Restore").click()
+    page.get_by_role("button", name="Restore supplier").click()
+    expect(page.locator(".flash-success")).to_contain_text("was restored, with its relationships")
+    expect(page.locator(".page-head")).to_contain_text("Tier")
+    shot(page, "supplier-create-edit-archive-restore")
