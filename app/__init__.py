@@ -87,12 +87,17 @@ def register_domains(app: Flask) -> None:
 
 
 def register_queue(app: Flask) -> None:
-    from app import queue
+    from app import (
+        mail_tasks,  # noqa: F401 - declares the outbox's tasks
+        queue,
+    )
+    from app.activity.checkpoints import daily_checkpoint
     from app.jobs import api as jobs_api
     from app.jobs import runner  # noqa: F401 - declares the job task and the stale-job sweep
     from app.registry import registry
 
     queue.init_app(app)
+    queue.daily(daily_checkpoint, app)  # seal the activity chains once a day
     app.register_blueprint(jobs_api.bp)
     registry(app).openapi_schemas["Job"] = jobs_api.JOB_SCHEMA
 

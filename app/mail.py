@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import ForeignKey, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.activity.services import record
+from app.activity.services import object_type_of, record
 from app.db import Base, utcnow
 from app.tenancy import TenantMixin
 
@@ -116,7 +116,7 @@ def queue_mail(
         body_text=text,
         body_html=html,
         template=template,
-        related_type=getattr(related, "__tablename__", None) and related.__tablename__.rstrip("s"),
+        related_type=object_type_of(related) if related is not None else None,
         related_id=getattr(related, "id", None),
         status="pending",
         attempts=0,
@@ -125,6 +125,10 @@ def queue_mail(
     session.add(message)
     session.flush()
     session.info.setdefault(QUEUED_KEY, []).append(message.id)
+    # Sent by a worker once the change that caused it has committed (app/mail_tasks.py).
+    from app.mail_tasks import send_after_commit
+
+    send_after_commit(session, message.id)
     return message
 
 

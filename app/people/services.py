@@ -17,10 +17,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.activity.services import record
-from app.auth.models import ApiToken, Organization, User
+from app.auth.models import Organization, User
 from app.auth.passwords import password_problems
 from app.auth.roles import ROLE_LABELS, ROLES_FOR_KIND
-from app.auth.services import create_user, end_all_sessions, normalise_email
+from app.auth.services import create_user, end_all_sessions, end_all_tokens, normalise_email
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed, field_error
 from app.mail import queue_mail
@@ -67,15 +67,6 @@ def check_password(password: object, email: str) -> None:
 
 def _when(value) -> str:
     return value.strftime("%d %b %Y %H:%M UTC")
-
-
-def end_all_tokens(session: Session, user_id: int) -> None:
-    """Revoke every live API token of a user (role change, deactivation, password reset)."""
-    session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-    )
 
 
 def end_access(session: Session, user: User) -> None:

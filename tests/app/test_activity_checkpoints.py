@@ -261,3 +261,22 @@ def test_an_edited_exported_checkpoint_fails_its_hmac(app, db, tmp_path):
     result = _run(app, "verify", "--checkpoints", str(exported))
     assert result.exit_code == 1
     assert "HMAC" in _broken_line(result, org)
+
+
+def test_the_daily_tick_writes_checkpoints(app, db):
+    """The checkpoints are written by the queue's daily tick, not only by the CLI."""
+    from sqlalchemy import func
+
+    from app.activity.models import ActivityCheckpoint
+    from app.queue import run_daily
+
+    org = make_org(db, "buyer")
+    db.commit()
+    before = db.scalar(select(func.count(ActivityCheckpoint.id))
+                       .where(ActivityCheckpoint.org_id == org.id))
+    with app.app_context():  # as in the worker, which runs every task in an app context
+        outcome = run_daily(app)
+    assert outcome.get("app.activity.checkpoints.daily_checkpoint") == "ok", outcome
+    after = db.scalar(select(func.count(ActivityCheckpoint.id))
+                      .where(ActivityCheckpoint.org_id == org.id))
+    assert (before, after) == (0, 1)
