@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.access import public, roles_required
 from app.auth.forms import ConfirmForm
 from app.auth.models import User
-from app.auth.roles import ROLES_FOR_KIND
+from app.auth.roles import ROLE_LABELS, ROLES_FOR_KIND
 from app.db import get_session
 from app.errors import AppError, Conflict, NotFound, ValidationFailed
 from app.people import resets, services
@@ -129,7 +129,8 @@ def change_role(user_id: int):
     db = get_session()
     services.change_role(db, actor=current_user, user=person, role=form.role.data)
     db.commit()
-    flash(f"{person.email} is now {form.role.data}; their sessions and tokens ended.", "success")
+    flash(f"{person.email} is now {ROLE_LABELS.get(form.role.data, form.role.data)}; their "
+          "sessions and tokens ended.", "success")
     return redirect(url_for("people.index"))
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, CSP_REPORTER, PageWatch
+from tests.conftest_mail import _smtp_controller  # noqa: F401 - the SMTP server
 from tests.processes import worker
 
 # The live app's configuration. Background work runs as in production: jobs go to the queue in
@@ -73,10 +74,11 @@ class LiveServer:
     url: str
     app: object
     instance: Path
+    inbox: object  # what the suite's SMTP server received (tests/conftest_mail.py: Inbox)
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+def live_server(tmp_path_factory, _smtp_controller) -> Iterator[LiveServer]:  # noqa: F811
     from alembic import command
     from werkzeug.serving import make_server
 
@@ -103,10 +105,13 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     thread.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TIERLIGHT_", "FLASK_"))}
     env.update({"TIERLIGHT_INSTANCE": str(instance), "DATABASE_URL": url,
-                "SECRET_KEY": str(LIVE_APP_CONFIG["SECRET_KEY"]), "PYTHONUNBUFFERED": "1"})
+                "SECRET_KEY": str(LIVE_APP_CONFIG["SECRET_KEY"]), "PYTHONUNBUFFERED": "1",
+                # the worker sends the outbox to the suite's own SMTP server (aiosmtpd)
+                "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(_smtp_controller[0].port)})
     try:
         with worker(env, instance / "worker.log", "--threads", "2"):
-            yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, instance)
+            yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, instance,
+                             _smtp_controller[1])
     finally:
         server.shutdown()
         thread.join(timeout=10)
