@@ -53,13 +53,17 @@ EXAMPLE_ROWS = [
 def _network(session: Session, org_id: int):
     suppliers = session.execute(
         select(Supplier.id, *(getattr(Supplier, c) for c in EXPORT_FIELDS), Supplier.tier)
-        .where(Supplier.org_id == org_id).order_by(Supplier.name_key, Supplier.id)
+        # Archived suppliers are left out, like everywhere the network is shown: an export
+        # re-imported must not bring them back as live suppliers.
+        .where(Supplier.org_id == org_id, Supplier.archived_at.is_(None))
+        .order_by(Supplier.name_key, Supplier.id)
     ).all()
-    edges = session.execute(
+    live = {s[0] for s in suppliers}
+    edges = [e for e in session.execute(
         select(Relationship.supplier_id, Relationship.customer_id, Relationship.kind,
                Relationship.product)
         .where(Relationship.org_id == org_id).order_by(Relationship.id)
-    ).all()
+    ) if e[0] in live and (e[1] is None or e[1] in live)]
     # A reference other rows of the file can name: the external_id, else the exported id.
     refs = {s[0]: s[1] or f"{TIERLIGHT_REF}{s[0]}" for s in suppliers}
     return suppliers, edges, refs

@@ -131,3 +131,27 @@ def test_csv_export_keeps_every_supplier(client, db, network, compliance_user, t
     assert {n: v[:-1] for n, v in nodes.items()} == {n: v[:-1] for n, v in source.items()}
     assert db.scalar(select(func.count(Relationship.id))
                      .where(Relationship.org_id == empty.id)) >= 6
+
+
+def test_archived_suppliers_stay_out_of_the_export(client, db, network, compliance_user,
+                                                  tmp_path):
+    """Archived suppliers are hidden everywhere the network is shown; the export too, so a
+    re-import into an empty organisation does not bring them back as live suppliers."""
+    from suppliers import services
+
+    before = _network(db, network.id)
+    gone = make_supplier(db, network, external_id="OLD-1", name="Closed Spinning Mill",
+                         country="PK")
+    garments = db.scalar(select(Supplier).where(Supplier.external_id == "NW-1",
+                                                Supplier.org_id == network.id))
+    link(db, network, gone, garments, "goods", "yarn")
+    services.archive_supplier(db, gone, actor=None)
+    db.commit()
+    path = _export(client, token_for(client, compliance_user.email), tmp_path)
+    empty = make_org(db, "buyer")
+    other = make_user(db, empty, "compliance")
+    db.commit()
+    response = _upload(client, token_for(client, other.email), path)
+    assert response.status_code == 200, response.json
+    assert _network(db, empty.id) == before
+    assert "Closed Spinning Mill" not in _network(db, empty.id)[0]
