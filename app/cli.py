@@ -147,6 +147,9 @@ def seed_demo(db) -> dict[str, Organization]:
                 db, org=orgs[org_key], email=email, role=role, password=DEMO_PASSWORD,
                 name=name, fast_hash=current_app.config["PASSWORD_HASH_FAST"],
             )
+    from app.people import demo as people_demo
+
+    people_demo.seed(db, orgs)
     for seeder in registry().demo_seeders:
         seeder(db, orgs)
     return orgs
