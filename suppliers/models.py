@@ -11,6 +11,9 @@ from app.db import Base, utcnow
 from app.tenancy import TenantMixin
 from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
 
+# Risk bands, lowest first; the risk package writes them through services.set_risk.
+RISK_BANDS: tuple[str, ...] = ("low", "medium", "high", "critical")
+
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
@@ -29,6 +32,10 @@ class Supplier(TenantMixin, Base):
         Index("ix_suppliers_org_tier", "org_id", "tier"),
         CheckConstraint(_in("kind", SUPPLIER_KINDS), name="kind"),
         CheckConstraint("workers IS NULL OR workers >= 0", name="workers"),
+        Index("ix_suppliers_org_risk_band", "org_id", "risk_band"),
+        CheckConstraint("risk_band IS NULL OR " + _in("risk_band", RISK_BANDS), name="risk_band"),
+        CheckConstraint("risk_score IS NULL OR (risk_score >= 0 AND risk_score <= 100)",
+                        name="risk_score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,6 +56,9 @@ class Supplier(TenantMixin, Base):
     duns: Mapped[str | None] = mapped_column(String(9))
     # Shortest distance to the buying company; recomputed whenever the graph changes.
     tier: Mapped[int | None]
+    # 0-100 and its band, from the risk package (services.set_risk); null until scored.
+    risk_score: Mapped[float | None]
+    risk_band: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

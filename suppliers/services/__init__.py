@@ -13,6 +13,7 @@ from suppliers.services.network import (
     refresh_tiers,
     remove_relationship,
 )
+from suppliers.services.risk import set_risk
 from suppliers.services.suppliers import (
     SUPPLIER_FIELDS,
     clean_supplier_input,
@@ -35,5 +36,6 @@ __all__ = [
     "parse_file",
     "refresh_tiers",
     "remove_relationship",
+    "set_risk",
     "update_supplier",
 ]

@@ -57,12 +57,16 @@ def test_bad_values_name_their_fields(api):
         "name": "", "country": "IN", "workers": -5, "kind": "castle",
         "identifiers": {"lei": "5493001KJTIIGC8Y1R13"}, "colour": "blue"})
     assert response.status_code == 422
-    assert response.json["error"]["details"] == [{"field": "colour", "message": "unknown field"}]
+    details = response.json["error"]["details"]
+    assert {"field": "colour", "message": "unknown field"} in details
+    assert {"field": "name", "message": "must not be blank"} in details
+    assert {d["field"] for d in details} == {"colour", "name", "workers", "kind",
+                                              "identifiers.lei"}
+    # What JSON Schema cannot say (a count above the total) the service still checks.
     response = api.post("/api/v1/suppliers", json={
-        "name": "", "country": "IN", "workers": -5, "kind": "castle",
-        "identifiers": {"lei": "5493001KJTIIGC8Y1R13"}})
-    fields = {d["field"] for d in response.json["error"]["details"]}
-    assert fields == {"name", "workers", "kind", "lei"}
+        "name": "Mill", "country": "IN", "workers": 5, "migrant_workers": 6})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json["error"]["details"]] == ["migrant_workers"]
 
 
 def test_duplicate_identifier_is_409(api):
@@ -142,8 +146,13 @@ def test_relationship_validation(api, db, compliance_user):
                     ).status_code == 422
     r = api.post("/api/v1/relationships", json={"supplier_id": s.id, "kind": "friendship"})
     assert r.status_code == 422 and r.json["error"]["details"][0]["field"] == "kind"
+    # A supplier that is not in your network is not found (404), naming the field.
     r = api.post("/api/v1/relationships", json={"supplier_id": 999999})
-    assert r.status_code == 422 and r.json["error"]["details"][0]["field"] == "supplier_id"
+    assert r.status_code == 404 and r.json["error"]["details"][0]["field"] == "supplier_id"
+    r = api.post("/api/v1/relationships", json={"supplier_id": s.id, "customer_id": 2**31})
+    assert r.status_code == 422 and r.json["error"]["details"][0]["field"] == "customer_id"
+    r = api.post("/api/v1/relationships", json={"supplier_id": s.id, "colour": "red"})
+    assert r.json["error"]["details"] == [{"field": "colour", "message": "unknown field"}]
 
 
 def test_cycles_are_allowed_and_never_hang(api, db, compliance_user):
@@ -171,7 +180,7 @@ def test_another_tenants_supplier_is_404_everywhere(api, db):
         assert api.get(path).status_code == 404
     assert api.patch(f"/api/v1/suppliers/{theirs.id}", json={"workers": 1}).status_code == 404
     r = api.post("/api/v1/relationships", json={"supplier_id": theirs.id})
-    assert r.status_code == 422
+    assert r.status_code == 404
     assert all(n["id"] != theirs.id for n in api.get("/api/v1/network").json["nodes"])
 
 
