@@ -79,6 +79,10 @@ def _parameters(rule: Any, op: ApiOperation, schemas: dict[str, Any]) -> list[di
     return params
 
 
+def _sample_name(op: ApiOperation) -> str:
+    return "upload.csv" if op.upload[0].startswith("text/csv") else "upload.xlsx"
+
+
 def _request_body(op: ApiOperation) -> dict[str, Any] | None:
     if op.body:
         return {"required": True, "content": {"application/json": {"schema": ref(op.body)}}}
@@ -87,7 +91,11 @@ def _request_body(op: ApiOperation) -> dict[str, Any] | None:
             "schema": {"type": "object", "required": ["file"], "properties": {
                 "file": {"type": "string", "format": "binary",
                          "description": "the spreadsheet: " + ", ".join(op.upload)}}},
-            "encoding": {"file": {"contentType": ", ".join(op.upload)}}}}}
+            "encoding": {"file": {"contentType": ", ".join(op.upload), "headers": {
+                "Content-Disposition": {
+                    "description": "the file's name, whose extension says its type",
+                    "schema": {"type": "string"},
+                    "example": f'form-data; name="file"; filename="{_sample_name(op)}"'}}}}}}}
     return None
 
 

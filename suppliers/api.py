@@ -86,7 +86,7 @@ def delete_supplier(supplier_id: int):
 
 @bp.post("/suppliers/import")
 @editors
-@api_route(response="ImportResult", query="ImportQuery", upload=[CSV, XLSX])
+@api_route(response="ImportResult", query="ImportQuery", upload=["text/csv", XLSX])
 def import_suppliers(query: dict):
     """Import suppliers from an .xlsx or .csv upload (multipart field `file`).
 
@@ -156,7 +156,7 @@ def list_relationships(query: dict):
 
 @bp.post("/relationships")
 @editors
-@api_route(status=201, response="Relationship", body="RelationshipInput", errors=[409])
+@api_route(status=201, response="Relationship", body="RelationshipInput", errors=[404, 409])
 def create_relationship(body: dict):
     """Add an edge supplier -> customer (customer_id null = our company).
 

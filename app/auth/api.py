@@ -42,7 +42,7 @@ bp.record_once(lambda state: registry(state.app).openapi_schemas.update(OPENAPI_
 @bp.post("/auth/tokens")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
 @public
-@api_route(status=201, response="Token", body="TokenRequest", errors=[429])
+@api_route(status=201, response="Token", body="TokenRequest", errors=[401, 429])
 def create_token(body: dict):
     """A token for an email and password: `{token, expires_at}`; send it as a Bearer token."""
     email, password = body["email"], body["password"]

@@ -62,7 +62,7 @@ def test_bodies_parameters_and_statuses_are_documented(spec):
     assert token["security"] == []
     assert token["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/TokenRequest"}
-    assert set(token["responses"]) == {"201", "413", "422", "429", "503"}
+    assert set(token["responses"]) == {"201", "401", "413", "422", "429", "503"}
     revoke = paths["/api/v1/auth/tokens/current"]["delete"]
     assert "204" in revoke["responses"] and "content" not in revoke["responses"]["204"]
     one = paths["/api/v1/suppliers/{supplier_id}"]
@@ -180,3 +180,10 @@ def test_a_bad_request_answers_a_documented_error(client, compliance_user, spec)
         assert response.status_code == status, (path, response.json)
         assert str(status) in spec["paths"][path][method]["responses"], (path, status)
         assert not list(_validator(spec, error_schema).iter_errors(response.json))
+
+
+def test_an_unsupported_method_is_405_with_allow(client):
+    response = client.open("/api/v1/network", method="TRACE")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+    assert client.open("/suppliers", method="TRACE").headers.get("Allow")  # pages too
