@@ -18,9 +18,10 @@ from suppliers.exports import EXPORT_FORMATS, export_suppliers, import_template
 from suppliers.models import Relationship, Supplier
 from suppliers.schemas import relationship_json, supplier_input, supplier_json
 
+XLSX, CSV = EXPORT_FORMATS["xlsx"], EXPORT_FORMATS["csv"]
+
 bp = Blueprint("suppliers_api", __name__, url_prefix="/api/v1")
 editors = roles_required(*sorted(NETWORK_EDITORS))
-XLSX, CSV = EXPORT_FORMATS["xlsx"], EXPORT_FORMATS["csv"]
 
 
 def _org() -> int:
