@@ -158,8 +158,9 @@ class ApiResource:
     def input_schema(self, *, partial: bool = False) -> dict[str, Any]:
         props: dict[str, Any] = {}
         for key, value in self.properties.items():
-            if key in self.read_only:
-                props[key] = {"description": "read-only: ignored when sent"}
+            if key in self.read_only:  # tolerated, so that a GET body can be sent back
+                props[key] = {**value, "readOnly": True,
+                              "description": "read-only: ignored when sent"}
             else:
                 props[key] = self.inputs.get(key, value)
         for key, value in self.inputs.items():
@@ -205,6 +206,8 @@ def api_route(
                 kwargs["query"] = validated_query(op.query)
             if op.body:
                 kwargs["body"] = validated_body(op.body)
+            if op.upload:
+                _only_the_file()
             return view(*args, **kwargs)
 
         wrapper.api = op  # type: ignore[attr-defined]
@@ -337,6 +340,16 @@ def read_json() -> Any:
         raise ValidationFailed(f"{bad}: text must be valid Unicode.",
                                [{"field": bad, "message": "contains a lone surrogate"}])
     return data
+
+
+def _only_the_file() -> None:
+    """An upload is the multipart field `file` alone; other fields are refused, naming them."""
+    unknown = sorted((set(request.form) | set(request.files)) - {"file"})
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)[:200]}.",
+            [{"field": name[:100], "message": "unknown field"} for name in unknown[:20]],
+        )
 
 
 def validated_body(name: str) -> dict[str, Any]:

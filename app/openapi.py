@@ -88,7 +88,8 @@ def _request_body(op: ApiOperation) -> dict[str, Any] | None:
         return {"required": True, "content": {"application/json": {"schema": ref(op.body)}}}
     if op.upload:
         return {"required": True, "content": {"multipart/form-data": {
-            "schema": {"type": "object", "required": ["file"], "properties": {
+            "schema": {"type": "object", "required": ["file"], "additionalProperties": False,
+                       "properties": {
                 "file": {"type": "string", "format": "binary",
                          "description": "the spreadsheet: " + ", ".join(op.upload)}}},
             "encoding": {"file": {"contentType": ", ".join(op.upload), "headers": {

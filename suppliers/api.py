@@ -165,6 +165,8 @@ def create_relationship(body: dict):
     """
     db = get_session()
     for field in ("supplier_id", "customer_id"):
+        if body.get(field) is not None:
+            body[field] = int(body[field])  # JSON Schema's integer includes 96.0
         if body.get(field) is not None and db.scalar(
             owned(Supplier, _org()).with_only_columns(Supplier.id)
             .where(Supplier.id == body[field])

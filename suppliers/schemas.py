@@ -41,7 +41,7 @@ _KIND = {"type": "string", "enum": list(SUPPLIER_KINDS)}
 _EDGE_KIND = {"type": "string", "enum": list(RELATIONSHIP_KINDS)}
 _BAND = {"type": "string", "enum": list(RISK_BANDS)}
 RISK = {
-    "type": ["object", "null"], "required": ["score", "band"],
+    "type": ["object", "null"], "required": ["score", "band"], "additionalProperties": False,
     "description": "null until the supplier has been scored",
     "properties": {"score": {"type": "number", "minimum": 0, "maximum": 100}, "band": _BAND},
 }

@@ -20,7 +20,8 @@ OPENAPI_SCHEMAS = {
     "TokenRequest": {"type": "object", "required": ["email", "password"],
                      "additionalProperties": False, "properties": {
                          "email": _TEXT | {"maxLength": 254},
-                         "password": {"type": "string", "maxLength": 1024},
+                         "password": {"type": "string", "maxLength": 1024,
+                                      "pattern": NO_NUL},
                          "name": {"type": ["string", "null"], "maxLength": 100,
                                   "pattern": NO_NUL, "description": "a label for the token"}}},
     "Token": {"type": "object", "required": ["token", "expires_at", "id"], "properties": {
