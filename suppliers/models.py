@@ -56,12 +56,12 @@ class Supplier(TenantMixin, Base):
     duns: Mapped[str | None] = mapped_column(String(9))
     # Shortest distance to the buying company; recomputed whenever the graph changes.
     tier: Mapped[int | None]
-    # 0-100 and its band, from the risk package (services.set_risk); null until scored.
-    risk_score: Mapped[float | None]
-    risk_band: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # 0-100 and its band, from the risk package (services.set_risk); null until scored.
+    risk_score: Mapped[float | None]
+    risk_band: Mapped[str | None] = mapped_column(String(10))
 
     __mapper_args__ = {"version_id_col": version}
 
