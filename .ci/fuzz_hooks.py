@@ -14,6 +14,7 @@ import threading
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
+from schemathesis.transport.serialization import Binary
 
 from suppliers.countries import country_choices
 
@@ -79,7 +80,8 @@ def before_call(context, case, kwargs):
         if body.get("customer_id") == body.get("supplier_id"):
             body["customer_id"] = None  # a supplier cannot supply itself
     elif path.endswith("/suppliers/import") and isinstance(body, dict):
-        body["file"] = CSV.format(ref=f"FUZZ-{next(_seq)}").encode()  # a valid spreadsheet
+        # A valid spreadsheet, as the Binary that schemathesis itself generates for files.
+        body["file"] = Binary(CSV.format(ref=f"FUZZ-{next(_seq)}").encode())
 
 
 # --- auth ------------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ INT_ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 NO_NUL = "^[^\\x00]*$"
 
 _FORMATS = FormatChecker(formats=())
-_INT_TEXT = re.compile(r"-?[0-9]{1,30}")
+# A whole number as query text; "244.0" too, as JSON Schema's integer includes it.
+_INT_TEXT = re.compile(r"-?[0-9]{1,30}(?:\.0{0,10})?")
 
 
 MAX_PER_PAGE = 500
@@ -363,7 +364,7 @@ def _coerce(raw: str, schema: dict[str, Any]) -> Any:
     for option in schema.get("anyOf", []):
         kinds += [option["type"]] if isinstance(option.get("type"), str) else []
     if "integer" in kinds and _INT_TEXT.fullmatch(raw):
-        return int(raw)
+        return int(raw.split(".")[0])
     if "boolean" in kinds and raw.lower() in ("true", "false", "1", "0"):
         return raw.lower() in ("true", "1")
     return raw
@@ -388,10 +389,10 @@ def int_arg(args: Mapping[str, str], name: str, default: int | None = None, *,
     raw = (args.get(name) or "").strip()
     if raw == "":
         return default
-    if not _INT_TEXT.fullmatch(raw) or not minimum <= int(raw) <= maximum:
+    if not _INT_TEXT.fullmatch(raw) or not minimum <= int(raw.split(".")[0]) <= maximum:
         raise ValidationFailed(
             f"{name} must be a whole number from {minimum:,} to {maximum:,}.",
             [{"field": name, "message": f'"{raw[:40]}" is not a whole number from {minimum} '
                                         f"to {maximum}"}],
         )
-    return int(raw)
+    return int(raw.split(".")[0])

@@ -20,15 +20,11 @@ IDENTIFIER_FIELDS = ("os_id", "lei", "duns")
 MAX_WORKERS = 10_000_000  # as suppliers/importer.py
 
 
-def _blank_or(check):
-    return lambda value: value.strip() == "" or check(value)
-
-
 # Rules JSON Schema cannot spell as a pattern, checked by the same functions as the importer.
 register_format("country", normalise_country)
-register_format("lei", _blank_or(validate_lei))
-register_format("duns", _blank_or(validate_duns))
-register_format("os-id", _blank_or(validate_os_id))
+register_format("lei", validate_lei)  # null, not "", for none
+register_format("duns", validate_duns)
+register_format("os-id", validate_os_id)
 
 
 def _text(limit: int, description: str = "") -> dict[str, Any]:
@@ -36,6 +32,9 @@ def _text(limit: int, description: str = "") -> dict[str, Any]:
     return schema | ({"description": description} if description else {})
 
 
+# What str.strip() removes, spelled out: "\\s" differs between Python and ECMA-262 regexes.
+_SPACE = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a"
+          "\\u2028\\u2029\\u202f\\u205f\\u3000")
 _COUNT = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_WORKERS}
 _KIND = {"type": "string", "enum": list(SUPPLIER_KINDS)}
 _EDGE_KIND = {"type": "string", "enum": list(RELATIONSHIP_KINDS)}
@@ -101,7 +100,8 @@ SUPPLIER = ApiResource(
     },
     inputs={
         "name": {"type": "string", "maxLength": 300,
-                 "pattern": "^[^\\x00]*[^\\s\\x00][^\\x00]*$"},
+                 "pattern": f"^[^\\x00]*[^{_SPACE}\\x00][^\\x00]*$",
+                 "description": "not blank"},
         "country": _COUNTRY_IN,
         "kind": {"type": ["string", "null"], "enum": [*SUPPLIER_KINDS, None],
                  "description": "null means other"},
@@ -137,7 +137,7 @@ EDGE = {"type": "object", "required": ["id", "source", "target", "kind", "produc
                        "kind": _EDGE_KIND, "product": _text(200)}}
 _SUPPLIER_REF = {"type": "object", "required": ["id", "name", "country"], "properties": {
     "id": INT_ID, "name": {"type": "string"}, "country": {"type": "string"}}}
-_BLANK = {"type": "string", "pattern": "^\\s*$"}
+_BLANK = {"type": "string", "pattern": f"^[{_SPACE}]*$"}
 
 OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
     "Supplier": SUPPLIER.schema(),

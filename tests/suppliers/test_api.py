@@ -237,3 +237,23 @@ def test_trading_loops_are_reported(api, db, compliance_user):
     # edges run a -> c -> b -> a; a loop starts at its smallest id (a was created first)
     assert [[s["id"] for s in loop] for loop in loops] == [[a.id, c.id, b.id]]
     assert loops[0][0] == {"id": a.id, "name": "Trader A", "country": a.country}
+
+
+def test_the_schema_and_the_service_agree_on_edge_values(api):
+    """Values where JSON Schema and Python could disagree: the schema decides, the same way."""
+    blank_name = api.post("/api/v1/suppliers", json={"name": "\x1f ", "country": "IN"})
+    assert blank_name.status_code == 422
+    assert blank_name.json["error"]["details"] == [{"field": "name",
+                                                    "message": "must not be blank"}]
+    ok = api.post("/api/v1/suppliers", json={"name": "\ufeffMill", "country": "IN"})
+    assert ok.status_code == 201  # not whitespace to str.strip(), so not blank
+    blank_lei = api.post("/api/v1/suppliers", json={"name": "Mill", "country": "IN",
+                                                   "identifiers": {"lei": ""}})
+    assert blank_lei.status_code == 422  # null, not "", says "none"
+    assert blank_lei.json["error"]["details"][0]["field"] == "identifiers.lei"
+    assert api.get("/api/v1/suppliers?page=1.0&per_page=5.0").json["per_page"] == 5
+    extra = api.post("/api/v1/suppliers/import", data={"file": (io.BytesIO(b"x"), "a.csv"),
+                                                       "dry_run": "1"},
+                     content_type="multipart/form-data")
+    assert extra.status_code == 422
+    assert extra.json["error"]["details"] == [{"field": "dry_run", "message": "unknown field"}]
