@@ -14,7 +14,6 @@ import threading
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
-from schemathesis.transport.serialization import Binary
 
 from suppliers.countries import country_choices
 
@@ -76,12 +75,21 @@ def before_call(context, case, kwargs):
     elif path.endswith("/suppliers/{supplier_id}") and method == "PATCH" and isinstance(body,
                                                                                          dict):
         _fit_counts(body, partial=True)
-    elif path.endswith("/relationships") and method == "POST" and isinstance(body, dict):
-        if body.get("customer_id") == body.get("supplier_id"):
-            body["customer_id"] = None  # a supplier cannot supply itself
-    elif path.endswith("/suppliers/import") and isinstance(body, dict):
-        # A valid spreadsheet, as the Binary that schemathesis itself generates for files.
-        body["file"] = Binary(CSV.format(ref=f"FUZZ-{next(_seq)}").encode())
+    elif (path.endswith("/relationships") and method == "POST" and isinstance(body, dict)
+          and body.get("customer_id") == body.get("supplier_id")):
+        body["customer_id"] = None  # a supplier cannot supply itself
+
+
+@schemathesis.hook
+def map_case(context, case):
+    # At generation, not before the call: the file is not a JSON Schema "string", and editing
+    # it later would make schemathesis re-classify the case as negative.
+    meta = case.meta
+    positive = meta is not None and meta.generation.mode == GenerationMode.POSITIVE
+    if positive and case.operation.path.endswith("/suppliers/import") and isinstance(case.body,
+                                                                                      dict):
+        case.body["file"] = CSV.format(ref=f"FUZZ-{next(_seq)}").encode()  # a valid file
+    return case
 
 
 # --- auth ------------------------------------------------------------------------------------
