@@ -11,6 +11,7 @@ from flask import Flask
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     register_config(app, config)
+    register_routing(app)
     register_logging(app)
     register_database(app)
     register_security(app)
@@ -34,6 +35,12 @@ def register_config(app: Flask, config: Mapping[str, Any] | None) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
+def register_routing(app: Flask) -> None:
+    from app.apischema import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
 
 
 def register_logging(app: Flask) -> None:

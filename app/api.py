@@ -9,34 +9,29 @@ from flask import request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.apischema import MAX_INT, MAX_PER_PAGE, int_arg, read_json
 from app.errors import ValidationFailed
 
 DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 500
+
+__all__ = ["DEFAULT_PER_PAGE", "MAX_PER_PAGE", "int_arg", "json_body", "page_args", "page_of",
+           "paginate"]
 
 
 def json_body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
+    """The JSON object of the request (for views without a body schema of their own)."""
+    data = read_json()
     if not isinstance(data, dict):
-        raise ValidationFailed(
-            "The request body must be a JSON object (Content-Type: application/json)."
-        )
+        raise ValidationFailed("The request body must be a JSON object.",
+                               [{"field": "body", "message": "must be an object"}])
     return data
 
 
 def page_args(default_per_page: int = DEFAULT_PER_PAGE) -> tuple[int, int]:
-    def number(name: str, default: int, maximum: int) -> int:
-        raw = request.args.get(name, "")
-        if raw == "":
-            return default
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValidationFailed(
-                f"{name} must be a whole number of at least 1.",
-                [{"field": name, "message": f'"{raw}" is not a whole number of at least 1.'}],
-            )
-        return min(int(raw), maximum)
-
-    return number("page", 1, 10**9), number("per_page", default_per_page, MAX_PER_PAGE)
+    """`?page=&per_page=`: whole numbers from 1; per_page above the maximum counts as it."""
+    page = int_arg(request.args, "page", 1, maximum=MAX_INT)
+    per_page = int_arg(request.args, "per_page", default_per_page, maximum=MAX_INT)
+    return page or 1, min(per_page or default_per_page, MAX_PER_PAGE)
 
 
 def page_of(session: Session, stmt: Select, page: int, per_page: int) -> tuple[list, int]:

@@ -83,7 +83,16 @@ def register_error_handlers(app: Flask) -> None:
             message = "There is nothing at this address."
         if status == 429:
             message = "Too many attempts. Wait a minute and try again."
-        return render_error(status, _HTTP_CODES.get(status, "error"), message, title=exc.name)
+        response = render_error(status, _HTTP_CODES.get(status, "error"), message,
+                                title=exc.name)
+        if status == 405:  # RFC 9110: a 405 lists the methods the resource has
+            allow = dict(exc.get_headers()).get("Allow")
+            if allow:
+                if isinstance(response, tuple):
+                    response = (*response, {"Allow": allow})
+                else:
+                    response.headers["Allow"] = allow
+        return response
 
     @app.errorhandler(OperationalError)
     def _db_error(exc: OperationalError):

@@ -6,17 +6,19 @@ from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
 
 from app.access import roles_required
-from app.api import json_body, paginate
+from app.api import paginate
+from app.apischema import api_route
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
-from app.errors import ValidationFailed
-from app.openapi import responds
+from app.errors import NotFound, ValidationFailed
 from app.tenancy import get_owned, owned
 from app.uploads import received_file
 from suppliers import queries, services
 from suppliers.exports import EXPORT_FORMATS, export_suppliers, import_template
 from suppliers.models import Relationship, Supplier
 from suppliers.schemas import relationship_json, supplier_input, supplier_json
+
+XLSX, CSV = EXPORT_FORMATS["xlsx"], EXPORT_FORMATS["csv"]
 
 bp = Blueprint("suppliers_api", __name__, url_prefix="/api/v1")
 editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
@@ -26,14 +28,10 @@ def _org() -> int:
     return current_user.org_id
 
 
-def _flag(name: str) -> bool:
-    return request.args.get(name, "").lower() in ("1", "true", "yes")
-
-
 @bp.get("/suppliers")
 @editors
-@responds("Supplier", many=True)
-def list_suppliers():
+@api_route(response="Supplier", many=True, query="SupplierFilters")
+def list_suppliers(query: dict):
     """Suppliers of your network, filtered by q, country, kind, tier, band; sorted by sort."""
     filters = queries.parse_filters(request.args)
     return jsonify(paginate(get_session(), queries.supplier_query(_org(), filters),
@@ -42,12 +40,12 @@ def list_suppliers():
 
 @bp.post("/suppliers")
 @editors
-@responds("Supplier")
-def create_supplier():
+@api_route(status=201, response="Supplier", body="SupplierInput", errors=[409])
+def create_supplier(body: dict):
     """Create a supplier."""
     db = get_session()
     supplier = services.create_supplier(
-        db, org_id=_org(), actor=current_user, values=supplier_input(json_body())
+        db, org_id=_org(), actor=current_user, values=supplier_input(body)
     )
     db.commit()
     return jsonify(supplier_json(supplier)), 201
@@ -55,7 +53,7 @@ def create_supplier():
 
 @bp.get("/suppliers/<int:supplier_id>")
 @editors
-@responds("Supplier")
+@api_route(response="Supplier")
 def get_supplier(supplier_id: int):
     """One supplier, with its tier."""
     return jsonify(supplier_json(get_owned(get_session(), Supplier, supplier_id, _org())))
@@ -63,16 +61,12 @@ def get_supplier(supplier_id: int):
 
 @bp.patch("/suppliers/<int:supplier_id>")
 @editors
-@responds("Supplier")
-def update_supplier(supplier_id: int):
+@api_route(response="Supplier", body="SupplierPatch", errors=[409])
+def update_supplier(supplier_id: int, body: dict):
     """Change some fields of a supplier; send `version` to refuse a stale edit (409)."""
     db = get_session()
     supplier = get_owned(db, Supplier, supplier_id, _org())
-    body = json_body()
-    version = body.pop("version", None)
-    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        raise ValidationFailed("version must be a whole number.",
-                               [{"field": "version", "message": "must be a whole number"}])
+    version = body.get("version")
     services.update_supplier(
         db, supplier, actor=current_user, values=supplier_input(body), expected_version=version
     )
@@ -82,6 +76,7 @@ def update_supplier(supplier_id: int):
 
 @bp.delete("/suppliers/<int:supplier_id>")
 @editors
+@api_route(status=204, errors=[409])
 def delete_supplier(supplier_id: int):
     """Archive a supplier (204).
 
@@ -96,8 +91,8 @@ def delete_supplier(supplier_id: int):
 
 @bp.post("/suppliers/import")
 @editors
-@responds("ImportResult")
-def import_suppliers():
+@api_route(response="ImportResult", query="ImportQuery", upload=["text/csv", XLSX])
+def import_suppliers(query: dict):
     """Import suppliers from an .xlsx or .csv upload (multipart field `file`).
 
     All or nothing: 422 lists every row error and writes nothing. `?dry_run=1` validates only.
@@ -106,7 +101,7 @@ def import_suppliers():
     with received_file() as (path, filename):
         summary = services.import_file(
             db, org_id=_org(), actor=current_user, path=path, filename=filename,
-            dry_run=_flag("dry_run"),
+            dry_run=bool(query.get("dry_run")),
         )
     if summary.dry_run:
         db.rollback()
@@ -117,6 +112,7 @@ def import_suppliers():
 
 @bp.get("/suppliers/import-template.xlsx")
 @editors
+@api_route(produces=[XLSX])
 def import_template_xlsx():
     """The import template, with a sheet that explains each column."""
     return template_response()
@@ -142,21 +138,22 @@ def export_response(fmt: str) -> Response:
 
 @bp.get("/suppliers/export")
 @editors
-def export():
+@api_route(query="ExportQuery", produces=[XLSX, CSV])
+def export(query: dict):
     """Every supplier as `?format=xlsx` or `csv`, formula-safe."""
-    return export_response(request.args.get("format", "xlsx"))
+    return export_response(query.get("format", "xlsx"))
 
 
 @bp.get("/relationships")
 @editors
-@responds("Relationship", many=True)
-def list_relationships():
+@api_route(response="Relationship", many=True, query="RelationshipFilters")
+def list_relationships(query: dict):
     """Relationships (edges), optionally for one supplier_id or customer_id."""
     stmt = owned(Relationship, _org()).order_by(Relationship.id)
-    supplier_id = request.args.get("supplier_id", type=int)
+    supplier_id = query.get("supplier_id")
     if supplier_id is not None:
         stmt = stmt.where(Relationship.supplier_id == supplier_id)
-    customer_id = request.args.get("customer_id", type=int)
+    customer_id = query.get("customer_id")
     if customer_id is not None:
         stmt = stmt.where(Relationship.customer_id == customer_id)
     return jsonify(paginate(get_session(), stmt, relationship_json))
@@ -164,15 +161,22 @@ def list_relationships():
 
 @bp.post("/relationships")
 @editors
-@responds("Relationship")
-def create_relationship():
-    """Add an edge supplier -> customer (customer_id null = our company)."""
-    body = json_body()
-    unknown = sorted(set(body) - {"supplier_id", "customer_id", "kind", "product"})
-    if unknown:
-        raise ValidationFailed(f"Unknown fields: {', '.join(unknown)}.",
-                               [{"field": f, "message": "unknown field"} for f in unknown])
+@api_route(status=201, response="Relationship", body="RelationshipInput", errors=[404, 409])
+def create_relationship(body: dict):
+    """Add an edge supplier -> customer (customer_id null = our company).
+
+    A supplier_id or customer_id that is not in your network is a 404 naming the field.
+    """
     db = get_session()
+    for field in ("supplier_id", "customer_id"):
+        if body.get(field) is not None:
+            body[field] = int(body[field])  # JSON Schema's integer includes 96.0
+        if body.get(field) is not None and db.scalar(
+            owned(Supplier, _org()).with_only_columns(Supplier.id)
+            .where(Supplier.id == body[field])
+        ) is None:
+            raise NotFound(f"No supplier {body[field]} in your network.",
+                           [{"field": field, "message": "not in your network"}])
     rel = services.add_relationship(
         db, org_id=_org(), actor=current_user, supplier_id=body.get("supplier_id"),
         customer_id=body.get("customer_id"), kind=body.get("kind", "goods"),
@@ -184,6 +188,7 @@ def create_relationship():
 
 @bp.delete("/relationships/<int:relationship_id>")
 @editors
+@api_route(status=204, errors=[409])
 def delete_relationship(relationship_id: int):
     """Remove an edge (204)."""
     db = get_session()
@@ -195,23 +200,20 @@ def delete_relationship(relationship_id: int):
 
 @bp.get("/network")
 @editors
-@responds("Network")
-def network():
+@api_route(response="Network", query="NetworkQuery")
+def network(query: dict):
     """The whole network: nodes with tiers, and edges.
 
     `?max_tier=N` keeps tiers 1 to N; `?limit=N` keeps N nodes, nearest tiers and largest
     workforce first.
     """
-    max_tier = request.args.get("max_tier", type=int)
-    limit = request.args.get("limit", type=int)
-    if limit is not None and limit < 1:
-        raise ValidationFailed("limit must be at least 1.",
-                               [{"field": "limit", "message": "must be at least 1"}])
-    return jsonify(queries.network(get_session(), _org(), max_tier=max_tier, limit=limit))
+    return jsonify(queries.network(get_session(), _org(), max_tier=query.get("max_tier"),
+                                   limit=query.get("limit")))
 
 
 @bp.get("/network/loops")
 @editors
+@api_route(response="Loops")
 def loops():
     """Trading loops in the network: suppliers that, through others, supply themselves."""
     return jsonify(loops=queries.loops(get_session(), _org()))
@@ -219,7 +221,7 @@ def loops():
 
 @bp.get("/suppliers/<int:supplier_id>/upstream")
 @editors
-@responds("Network")
+@api_route(response="Network")
 def upstream(supplier_id: int):
     """The supplier and everything upstream of it, in the network's shape."""
     db = get_session()
@@ -229,7 +231,7 @@ def upstream(supplier_id: int):
 
 @bp.get("/suppliers/<int:supplier_id>/paths")
 @editors
-@responds("Paths")
+@api_route(response="Paths")
 def paths(supplier_id: int):
     """Every path from the supplier to our company (bounded; `truncated` says when cut)."""
     db = get_session()

@@ -21,6 +21,9 @@ from app.jobs.models import Job
 from app.tenancy import TenantMixin
 from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
 
+# Risk bands, lowest first; the risk package writes them through services.set_risk.
+RISK_BANDS: tuple[str, ...] = ("low", "medium", "high", "critical")
+
 
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
@@ -44,6 +47,10 @@ class Supplier(TenantMixin, Base):
         # What relationships' composite foreign keys point at (an index, not a table
         # constraint, so SQLite gets it without rebuilding a table that others reference).
         Index("uq_suppliers_org_id_id", "org_id", "id", unique=True),
+        Index("ix_suppliers_org_risk_band", "org_id", "risk_band"),
+        CheckConstraint("risk_band IS NULL OR " + _in("risk_band", RISK_BANDS), name="risk_band"),
+        CheckConstraint("risk_score IS NULL OR (risk_score >= 0 AND risk_score <= 100)",
+                        name="risk_score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +80,9 @@ class Supplier(TenantMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # 0-100 and its band, from the risk package (services.set_risk); null until scored.
+    risk_score: Mapped[float | None]
+    risk_band: Mapped[str | None] = mapped_column(String(10))
 
     __mapper_args__ = {"version_id_col": version}
 

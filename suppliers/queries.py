@@ -8,12 +8,13 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.apischema import int_arg
 from app.errors import ValidationFailed
 from app.tenancy import get_owned
 from suppliers import graph
 from suppliers.countries import UnknownCountry, normalise_country
 from suppliers.kinds import SUPPLIER_KINDS
-from suppliers.models import Relationship, Supplier
+from suppliers.models import RISK_BANDS, Relationship, Supplier
 
 SORTS = {
     "name": Supplier.name_key,
@@ -23,7 +24,6 @@ SORTS = {
     "workers": Supplier.workers,
     "updated": Supplier.updated_at,
 }
-RISK_BANDS = ("low", "medium", "high", "critical")
 IN_CHUNK = 900  # stay under SQLite's bound-parameter limits
 
 
@@ -49,15 +49,14 @@ def parse_filters(args: Any) -> SupplierFilters:
     kind = (args.get("kind") or "").strip() or None
     if kind and kind not in SUPPLIER_KINDS:
         details.append({"field": "kind", "message": f'Unknown kind "{kind}".'})
-    tier_raw = (args.get("tier") or "").strip()
     tier = None
-    if tier_raw:
-        if tier_raw.isdigit():
-            tier = int(tier_raw)
-        elif tier_raw != "none":
+    if (args.get("tier") or "").strip() == "none":
+        tier = 0
+    else:
+        try:
+            tier = int_arg(args, "tier")
+        except ValidationFailed:
             details.append({"field": "tier", "message": "tier is a whole number or none."})
-        else:
-            tier = 0
     band = (args.get("band") or "").strip() or None
     if band and band not in RISK_BANDS:
         details.append({"field": "band", "message": f"band is one of {', '.join(RISK_BANDS)}."})
@@ -93,8 +92,7 @@ def supplier_query(org_id: int, filters: SupplierFilters, *, archived: bool = Fa
         stmt = stmt.where(Supplier.tier.is_(None) if filters.tier == 0 else
                           Supplier.tier == filters.tier)
     if filters.band:
-        # Risk scores arrive with the risk package; until then no supplier has a band.
-        stmt = stmt.where(False)
+        stmt = stmt.where(Supplier.risk_band == filters.band)
     column = SORTS[filters.sort.lstrip("-")]
     order = column.desc() if filters.sort.startswith("-") else column.asc()
     return stmt.order_by(order.nulls_last(), Supplier.id)
@@ -179,12 +177,13 @@ def paths(session: Session, org_id: int, supplier_id: int, **bounds: int) -> gra
 
 
 NODE_COLUMNS = (Supplier.id, Supplier.external_id, Supplier.name, Supplier.country,
-                Supplier.kind, Supplier.tier)
+                Supplier.kind, Supplier.tier, Supplier.risk_score, Supplier.risk_band)
 
 
 def node_json(row: Any) -> dict[str, Any]:
+    risk = None if row[6] is None else {"score": row[6], "band": row[7]}
     return {"id": row[0], "external_id": row[1], "name": row[2], "country": row[3],
-            "kind": row[4], "tier": row[5], "risk": None}
+            "kind": row[4], "tier": row[5], "risk": risk}
 
 
 def edge_json(row: Any) -> dict[str, Any]:

@@ -1,128 +1,200 @@
-"""JSON shapes of the supplier API (API.md): field names here are a promise to integrators."""
+"""JSON shapes of the supplier API (API.md): field names here are a promise to integrators.
+
+Each resource is written once, as an ApiResource: its JSON Schema validates what the API
+accepts, `dump` writes what it answers, and the OpenAPI document is built from both.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from app.apischema import INT_ID, MAX_INT, NO_NUL, PAGE_QUERY, ApiResource, register_format
 from app.errors import ValidationFailed
-from suppliers.models import Relationship, Supplier
-from suppliers.services import SUPPLIER_FIELDS
+from suppliers.countries import normalise_country
+from suppliers.identifiers import validate_duns, validate_lei, validate_os_id
+from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
+from suppliers.models import RISK_BANDS, Relationship, Supplier
+from suppliers.queries import SORTS
 
-READ_ONLY = {"id", "tier", "risk", "created_at", "updated_at", "version"}
 IDENTIFIER_FIELDS = ("os_id", "lei", "duns")
+MAX_WORKERS = 10_000_000  # as suppliers/importer.py
 
+
+# Rules JSON Schema cannot spell as a pattern, checked by the same functions as the importer.
+register_format("country", normalise_country)
+register_format("lei", validate_lei)  # null, not "", for none
+register_format("duns", validate_duns)
+register_format("os-id", validate_os_id)
+
+
+def _text(limit: int, description: str = "") -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": ["string", "null"], "maxLength": limit, "pattern": NO_NUL}
+    return schema | ({"description": description} if description else {})
+
+
+# What str.strip() removes, spelled out: "\\s" differs between Python and ECMA-262 regexes.
+_SPACE = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a"
+          "\\u2028\\u2029\\u202f\\u205f\\u3000")
+_COUNT = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_WORKERS}
+_KIND = {"type": "string", "enum": list(SUPPLIER_KINDS)}
+_EDGE_KIND = {"type": "string", "enum": list(RELATIONSHIP_KINDS)}
+_BAND = {"type": "string", "enum": list(RISK_BANDS)}
+RISK = {
+    "type": ["object", "null"], "required": ["score", "band"], "additionalProperties": False,
+    "description": "null until the supplier has been scored",
+    "properties": {"score": {"type": "number", "minimum": 0, "maximum": 100}, "band": _BAND},
+}
+_COUNTRY_IN = {"type": "string", "format": "country", "maxLength": 100,
+               "description": "ISO 3166-1 alpha-2 or alpha-3 code, or an English name",
+               "examples": ["VN", "VNM", "Viet Nam"]}
+_IDENT_IN = {
+    "type": ["object", "null"], "additionalProperties": False,
+    "properties": {
+        "os_id": {"type": ["string", "null"], "format": "os-id", "maxLength": 40,
+                  "description": 'Open Supply Hub ID, such as "CN2019303BQ3FZP"'},
+        "lei": {"type": ["string", "null"], "format": "lei", "maxLength": 40,
+                "description": "ISO 17442 LEI, check digits verified"},
+        "duns": {"type": ["string", "null"], "format": "duns", "maxLength": 40,
+                 "description": 'D-U-N-S number: 9 digits, such as "15-048-3782"'},
+    },
+}
+_WORKERS_NOTE = "not more than workers"
+
+
+def _risk(s: Any) -> dict[str, Any] | None:
+    score, band = (s[0], s[1]) if isinstance(s, tuple) else (s.risk_score, s.risk_band)
+    return None if score is None else {"score": score, "band": band}
+
+
+SUPPLIER = ApiResource(
+    "Supplier",
+    properties={
+        "id": INT_ID,
+        "external_id": _text(100, "your own reference, unique in your network"),
+        "name": {"type": "string", "maxLength": 300},
+        "country": {"type": "string", "pattern": "^[A-Z]{2}$",
+                    "description": "ISO 3166-1 alpha-2"},
+        "kind": _KIND,
+        "sector": _text(200),
+        "products": {"type": "array", "items": {"type": "string"}},
+        "address": _text(500),
+        "workers": _COUNT,
+        "migrant_workers": _COUNT | {"description": _WORKERS_NOTE},
+        "female_workers": _COUNT | {"description": _WORKERS_NOTE},
+        "identifiers": {"type": "object", "required": list(IDENTIFIER_FIELDS),
+                        "properties": {k: {"type": ["string", "null"]}
+                                       for k in IDENTIFIER_FIELDS}},
+        "tier": {"type": ["integer", "null"], "minimum": 1,
+                 "description": "shortest distance to your company; null when not connected"},
+        "risk": RISK,
+        "version": INT_ID | {"description": "send it back with PATCH to refuse stale edits"},
+        "updated_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+    read_only=("id", "tier", "risk", "updated_at"),
+    required=("name", "country"),
+    computed={
+        "products": lambda s: list(s.products or []),
+        "identifiers": lambda s: {k: getattr(s, k) for k in IDENTIFIER_FIELDS},
+        "risk": _risk,
+        "updated_at": lambda s: s.updated_at.isoformat() if s.updated_at else None,
+    },
+    inputs={
+        "name": {"type": "string", "maxLength": 300,
+                 "pattern": f"^[^\\x00]*[^{_SPACE}\\x00][^\\x00]*$",
+                 "description": "not blank"},
+        "country": _COUNTRY_IN,
+        "kind": {"type": ["string", "null"], "enum": [*SUPPLIER_KINDS, None],
+                 "description": "null means other"},
+        "products": {"type": ["array", "null"], "maxItems": 100,
+                     "items": {"type": "string", "maxLength": 200, "pattern": NO_NUL},
+                     "description": 'each item may hold several products separated by ";"'},
+        "identifiers": _IDENT_IN,
+    },
+)
+
+RELATIONSHIP = ApiResource(
+    "Relationship",
+    properties={
+        "id": INT_ID,
+        "supplier_id": INT_ID | {"description": "the upstream supplier"},
+        "customer_id": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_INT,
+                        "description": "the supplier it sells to; null = our company"},
+        "kind": _EDGE_KIND,
+        "product": _text(200),
+    },
+    read_only=("id",),
+    required=("supplier_id",),
+    inputs={"kind": _EDGE_KIND | {"default": "goods"}},
+)
+
+NODE = {"type": "object", "required": ["id", "external_id", "name", "country", "kind", "tier",
+                                       "risk"],
+        "properties": {k: SUPPLIER.properties[k] for k in
+                       ("id", "external_id", "name", "country", "kind", "tier", "risk")}}
+EDGE = {"type": "object", "required": ["id", "source", "target", "kind", "product"],
+        "properties": {"id": INT_ID, "source": INT_ID,
+                       "target": {"type": ["integer", "null"], "description": "null = our company"},
+                       "kind": _EDGE_KIND, "product": _text(200)}}
+_SUPPLIER_REF = {"type": "object", "required": ["id", "name", "country"], "properties": {
+    "id": INT_ID, "name": {"type": "string"}, "country": {"type": "string"}}}
+_BLANK = {"type": "string", "pattern": f"^[{_SPACE}]*$"}
+
+OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Supplier": SUPPLIER.schema(),
+    "SupplierInput": SUPPLIER.input_schema(),
+    "SupplierPatch": SUPPLIER.input_schema(partial=True),
+    "Relationship": RELATIONSHIP.schema(),
+    "RelationshipInput": RELATIONSHIP.input_schema(),
+    "Network": {"type": "object", "required": ["nodes", "edges"], "properties": {
+        "nodes": {"type": "array", "items": NODE}, "edges": {"type": "array", "items": EDGE}}},
+    "Paths": {"type": "object", "required": ["paths", "truncated", "message"], "properties": {
+        "paths": {"type": "array", "items": {"type": "array", "items": INT_ID}},
+        "truncated": {"type": "boolean"}, "message": _text(500)}},
+    "Loops": {"type": "object", "required": ["loops"], "properties": {
+        "loops": {"type": "array", "items": {"type": "array", "items": _SUPPLIER_REF}}}},
+    "ImportResult": {"type": "object", "required": ["rows", "created", "updated"], "properties": {
+        k: {"type": "integer", "minimum": 0} for k in
+        ("rows", "created", "updated", "unchanged", "relationships_created")} | {
+        "dry_run": {"type": "boolean"},
+        "notes": {"type": "array", "items": {"type": "string"}}}},
+    "SupplierFilters": {"type": "object", "properties": {
+        "q": {"type": "string", "maxLength": 200, "pattern": NO_NUL,
+              "description": "part of the name or external ID, or an exact OS ID"},
+        "country": {"type": "string", "anyOf": [_BLANK, {"format": "country"}],
+                    "maxLength": 100},
+        "kind": {"type": "string", "enum": [*SUPPLIER_KINDS, ""]},
+        "tier": {"anyOf": [INT_ID, {"type": "string", "enum": ["none", ""]}],
+                 "description": "a tier, or none for suppliers not connected"},
+        "band": {"type": "string", "enum": [*RISK_BANDS, ""]},
+        "sort": {"type": "string", "enum": [p + s for s in SORTS for p in ("", "-")]},
+        **PAGE_QUERY}},
+    "RelationshipFilters": {"type": "object", "properties": {
+        "supplier_id": INT_ID, "customer_id": INT_ID, **PAGE_QUERY}},
+    "NetworkQuery": {"type": "object", "properties": {
+        "max_tier": INT_ID | {"description": "keep tiers 1 to max_tier"},
+        "limit": INT_ID | {"description": "keep this many nodes, nearest tiers first"}}},
+    "ExportQuery": {"type": "object", "properties": {
+        "format": {"type": "string", "enum": ["xlsx", "csv"], "default": "xlsx"}}},
+    "ImportQuery": {"type": "object", "properties": {
+        "dry_run": {"type": "boolean", "default": False, "description": "validate only"}}},
+}
 
 def supplier_json(s: Supplier) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "external_id": s.external_id,
-        "name": s.name,
-        "country": s.country,
-        "kind": s.kind,
-        "sector": s.sector,
-        "products": list(s.products or []),
-        "address": s.address,
-        "workers": s.workers,
-        "migrant_workers": s.migrant_workers,
-        "female_workers": s.female_workers,
-        "identifiers": {"os_id": s.os_id, "lei": s.lei, "duns": s.duns},
-        "tier": s.tier,
-        "risk": None,  # filled in by the risk package once it scores suppliers
-        "version": s.version,
-        "updated_at": s.updated_at.isoformat() if s.updated_at else None,
-    }
-
-
-def supplier_input(body: dict[str, Any]) -> dict[str, Any]:
-    """Flatten `identifiers` and refuse unknown fields, naming them."""
-    values: dict[str, Any] = {}
-    unknown = []
-    for key, value in body.items():
-        if key == "identifiers":
-            if value is None:
-                value = {}
-            if not isinstance(value, dict):
-                raise ValidationFailed(
-                    "identifiers must be an object.",
-                    [{"field": "identifiers", "message": "must be an object"}],
-                )
-            for ident, ident_value in value.items():
-                if ident not in IDENTIFIER_FIELDS:
-                    unknown.append(f"identifiers.{ident}")
-                else:
-                    values[ident] = ident_value
-        elif key in SUPPLIER_FIELDS:
-            values[key] = value
-        elif key not in READ_ONLY:
-            unknown.append(key)
-    if unknown:
-        raise ValidationFailed(
-            f"Unknown field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
-            [{"field": f, "message": "unknown field"} for f in unknown],
-        )
-    if "products" in values and not isinstance(values["products"], list | type(None)):
-        raise ValidationFailed(
-            "products must be a list of strings.",
-            [{"field": "products", "message": "must be a list of strings"}],
-        )
-    return values
+    return SUPPLIER.dump(s)
 
 
 def relationship_json(r: Relationship) -> dict[str, Any]:
-    return {
-        "id": r.id,
-        "supplier_id": r.supplier_id,
-        "customer_id": r.customer_id,
-        "kind": r.kind,
-        "product": r.product,
-    }
+    return RELATIONSHIP.dump(r)
 
 
-_ID = {"type": "integer"}
-_TEXT = {"type": ["string", "null"]}
-_COUNT = {"type": ["integer", "null"], "minimum": 0}
-KINDS_ENUM = {"type": "string", "enum": ["manufacturer", "processor", "raw_material", "farm",
-                                         "mine", "recruitment_agency", "labour_provider",
-                                         "logistics", "trader", "other"]}
-EDGE_KIND = {"type": "string", "enum": ["goods", "labour", "services"]}
-NODE = {"type": "object", "properties": {
-    "id": _ID, "external_id": _TEXT, "name": {"type": "string"},
-    "country": {"type": "string"}, "kind": KINDS_ENUM, "tier": {"type": ["integer", "null"]},
-    "risk": {"type": ["object", "null"]}}}
-EDGE = {"type": "object", "properties": {
-    "id": _ID, "source": _ID, "target": {"type": ["integer", "null"]}, "kind": EDGE_KIND,
-    "product": _TEXT}}
-
-OPENAPI_SCHEMAS = {
-    "Supplier": {
-        "type": "object",
-        "required": ["name", "country"],
-        "properties": {
-            "id": {**_ID, "readOnly": True}, "external_id": _TEXT,
-            "name": {"type": "string", "maxLength": 300},
-            "country": {"type": "string", "description":
-                        "ISO 3166-1 alpha-2 out; alpha-2, alpha-3 or an English name in"},
-            "kind": KINDS_ENUM, "sector": _TEXT,
-            "products": {"type": "array", "items": {"type": "string"}}, "address": _TEXT,
-            "workers": _COUNT, "migrant_workers": _COUNT, "female_workers": _COUNT,
-            "identifiers": {"type": "object", "properties": {
-                "os_id": _TEXT, "lei": _TEXT, "duns": _TEXT}},
-            "tier": {"type": ["integer", "null"], "readOnly": True},
-            "risk": {"type": ["object", "null"], "readOnly": True},
-            "version": {**_ID, "description": "send it back with PATCH to refuse stale edits"},
-        },
-    },
-    "Relationship": {"type": "object", "properties": {
-        "id": {**_ID, "readOnly": True}, "supplier_id": _ID,
-        "customer_id": {"type": ["integer", "null"], "description": "null = our company"},
-        "kind": EDGE_KIND, "product": _TEXT}},
-    "Network": {"type": "object", "properties": {
-        "nodes": {"type": "array", "items": NODE}, "edges": {"type": "array", "items": EDGE}}},
-    "Paths": {"type": "object", "properties": {
-        "paths": {"type": "array", "items": {"type": "array", "items": _ID}},
-        "truncated": {"type": "boolean"}, "message": _TEXT}},
-    "ImportResult": {"type": "object", "properties": {
-        "rows": _ID, "created": _ID, "updated": _ID, "unchanged": _ID,
-        "relationships_created": _ID, "dry_run": {"type": "boolean"},
-        "notes": {"type": "array", "items": {"type": "string"}}}},
-}
+def supplier_input(body: dict[str, Any]) -> dict[str, Any]:
+    """A validated SupplierInput/SupplierPatch body as service values (identifiers flattened,
+    read-only fields dropped)."""
+    values = {k: v for k, v in body.items()
+              if k not in SUPPLIER.read_only and k not in ("identifiers", "version")}
+    identifiers = body.get("identifiers") or {}
+    if not isinstance(identifiers, dict):  # validated already; this guards direct callers
+        raise ValidationFailed("identifiers must be an object.",
+                               [{"field": "identifiers", "message": "must be an object"}])
+    values.update(identifiers)
+    return values

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.access import roles_required
-from app.api import page_of
+from app.api import int_arg, page_of
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
 from app.errors import AppError, Conflict, ValidationFailed
@@ -63,7 +63,7 @@ def index():
         filters = queries.SupplierFilters()
     archived = request.args.get("archived", "") in ("1", "true", "yes")
     stmt = queries.supplier_query(_org(), filters, archived=archived)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = int_arg(request.args, "page", 1)
     suppliers, total = page_of(db, stmt, page, PER_PAGE)
     return render_template(
         "suppliers/index.html", suppliers=suppliers, filters=filters, total=total, page=page,
@@ -320,9 +320,9 @@ def network_view():
     db = get_session()
     total = db.scalar(select(func.count(Supplier.id)).where(
         Supplier.org_id == _org(), Supplier.archived_at.is_(None))) or 0
-    focus_id = request.args.get("focus", type=int)
+    focus_id = int_arg(request.args, "focus")
     focus = get_owned(db, Supplier, focus_id, _org()) if focus_id else None
-    max_tier = request.args.get("tiers", type=int)
+    max_tier = int_arg(request.args, "tiers")
     deepest = db.scalar(select(func.max(Supplier.tier)).where(Supplier.org_id == _org())) or 1
     hint = ""
     if focus is not None:

@@ -14,6 +14,7 @@ from suppliers.services.network import (
     refresh_tiers,
     remove_relationship,
 )
+from suppliers.services.risk import set_risk
 from suppliers.services.suppliers import (
     SUPPLIER_FIELDS,
     archive_supplier,
@@ -45,5 +46,6 @@ __all__ = [
     "refresh_tiers",
     "remove_relationship",
     "restore_supplier",
+    "set_risk",
     "update_supplier",
 ]

@@ -1,23 +1,189 @@
-"""The OpenAPI document is valid and lists every API route."""
+"""The OpenAPI document is valid, and what it says is what each route does."""
 
 from __future__ import annotations
 
+import io
+
+import pytest
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from tests.conftest import token_for
+from tests.factories import PASSWORD
+from tests.suppliers.factories import link, make_supplier
+
+CSV = b"name,country,kind\nDhaka Knit Ltd,BD,manufacturer\n"
 
 
-def test_openapi_is_valid_and_complete(app, client):
-    response = client.get("/api/v1/openapi.json")
+@pytest.fixture
+def spec(client):
+    response = client.get("/api/v1/openapi.json")  # public: no token
     assert response.status_code == 200
-    spec = response.json
+    return response.json
+
+
+def _validator(spec, schema):
+    registry = Registry().with_resource("urn:doc", Resource(spec, specification=DRAFT202012))
+    return Draft202012Validator(
+        {"$ref": "urn:doc#"} if schema is None else _rebase(schema), registry=registry)
+
+
+def _rebase(schema):
+    """Point the document's local $refs at the registered copy of the document."""
+    if isinstance(schema, dict):
+        return {k: ("urn:doc" + v if k == "$ref" and v.startswith("#") else _rebase(v))
+                for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_rebase(v) for v in schema]
+    return schema
+
+
+def test_document_is_valid_and_names_every_route(app, spec):
     validate(spec)
-    api_rules = {r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/api/v1/")}
-    assert len(spec["paths"]) == len(api_rules)
-    suppliers = spec["paths"]["/api/v1/suppliers/{supplier_id}"]
-    assert set(suppliers) == {"get", "patch", "delete"}
-    assert suppliers["get"]["parameters"][0] == {
-        "name": "supplier_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    assert spec["paths"]["/api/v1/auth/tokens"]["post"]["security"] == []
-    for path, operations in spec["paths"].items():
-        for method, op in operations.items():
-            assert not op["summary"].startswith(("suppliers_api.", "auth_api.")), (path, method)
-    assert "Supplier" in spec["components"]["schemas"]
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "api", None) is not None, f"{rule.endpoint} has no @api_route"
+        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            assert (path, method.lower()) in documented, (path, method)
+    for ops in spec["paths"].values():
+        for op in ops.values():
+            assert op["summary"] and not op["summary"].startswith(("suppliers_api.", "auth_api."))
+
+
+def test_bodies_parameters_and_statuses_are_documented(spec):
+    paths = spec["paths"]
+    token = paths["/api/v1/auth/tokens"]["post"]
+    assert token["security"] == []
+    assert token["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TokenRequest"}
+    assert set(token["responses"]) == {"201", "401", "413", "422", "429", "503"}
+    revoke = paths["/api/v1/auth/tokens/current"]["delete"]
+    assert "204" in revoke["responses"] and "content" not in revoke["responses"]["204"]
+    one = paths["/api/v1/suppliers/{supplier_id}"]
+    assert set(one) == {"get", "patch", "delete"}
+    assert one["get"]["parameters"][0] == {
+        "name": "supplier_id", "in": "path", "required": True,
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}}
+    assert set(one["delete"]["responses"]) == {"204", "401", "403", "404", "409", "503"}
+    assert one["patch"]["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/SupplierPatch")
+    listing = paths["/api/v1/suppliers"]["get"]
+    assert {p["name"] for p in listing["parameters"]} >= {
+        "q", "country", "kind", "tier", "band", "sort", "page", "per_page"}
+    created = paths["/api/v1/suppliers"]["post"]["responses"]
+    assert "201" in created and "200" not in created
+    upload = paths["/api/v1/suppliers/import"]["post"]
+    multipart = upload["requestBody"]["content"]["multipart/form-data"]
+    assert multipart["schema"]["required"] == ["file"]
+    assert multipart["schema"]["properties"]["file"]["format"] == "binary"
+    assert set(upload["responses"]) >= {"200", "413", "415", "422"}
+    assert "201" not in upload["responses"]
+    assert [p["name"] for p in upload["parameters"]] == ["dry_run"]
+    export = paths["/api/v1/suppliers/export"]["get"]
+    assert set(export["responses"]["200"]["content"]) == {
+        "text/csv; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    assert [p["name"] for p in export["parameters"]] == ["format"]
+    for path, ops in paths.items():
+        for method, op in ops.items():
+            for status, response in op["responses"].items():
+                if int(status) >= 400:
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/Error"}, (path, method, status)
+
+
+def _success_calls(db, user, client):
+    org = user.org
+    factory = make_supplier(db, org, name="Factory")
+    mill = make_supplier(db, org, name="Mill")
+    spare = make_supplier(db, org, name="Spare")
+    link(db, org, factory)
+    edge = link(db, org, mill, factory)
+    db.commit()
+    throwaway = token_for(client, user.email)
+    return {
+        ("post", "/api/v1/auth/tokens"): dict(json={"email": user.email,
+                                                     "password": PASSWORD}),
+        ("delete", "/api/v1/auth/tokens/current"): dict(headers=throwaway),
+        ("get", "/api/v1/me"): {},
+        ("get", "/api/v1/openapi.json"): {},
+        ("get", "/api/v1/suppliers"): dict(query_string={"country": "Viet Nam", "page": 1}),
+        ("post", "/api/v1/suppliers"): dict(json={"name": "New Mill", "country": "VNM"}),
+        ("get", "/api/v1/suppliers/{supplier_id}"): dict(id=factory.id),
+        ("patch", "/api/v1/suppliers/{supplier_id}"): dict(id=factory.id, json={"workers": 9000}),
+        ("delete", "/api/v1/suppliers/{supplier_id}"): dict(id=spare.id),
+        ("get", "/api/v1/suppliers/{supplier_id}/upstream"): dict(id=factory.id),
+        ("get", "/api/v1/suppliers/{supplier_id}/paths"): dict(id=mill.id),
+        ("post", "/api/v1/suppliers/import"): dict(
+            query_string={"dry_run": "true"}, content_type="multipart/form-data",
+            data={"file": (io.BytesIO(CSV), "list.csv")}),
+        ("get", "/api/v1/suppliers/import-template.xlsx"): {},
+        ("get", "/api/v1/suppliers/export"): dict(query_string={"format": "csv"}),
+        ("get", "/api/v1/relationships"): dict(query_string={"supplier_id": mill.id}),
+        ("post", "/api/v1/relationships"): dict(json={"supplier_id": mill.id}),
+        ("delete", "/api/v1/relationships/{relationship_id}"): dict(id=edge.id),
+        ("get", "/api/v1/network"): dict(query_string={"max_tier": 2, "limit": 10}),
+        ("get", "/api/v1/network/loops"): {},
+    }
+
+
+def test_every_operation_answers_what_it_documents(client, db, compliance_user, spec):
+    headers = token_for(client, compliance_user.email)
+    calls = _success_calls(db, compliance_user, client)
+    documented = {(m, p) for p, ops in spec["paths"].items() for m in ops}
+    assert documented == set(calls), "every operation needs a success call here"
+    for (method, path), call in calls.items():
+        call = dict(call)
+        url = path.replace("{supplier_id}", str(call.get("id"))).replace(
+            "{relationship_id}", str(call.pop("id", "")))
+        call.setdefault("headers", headers)
+        response = client.open(url, method=method.upper(), **call)
+        op = spec["paths"][path][method]
+        success = [s for s in op["responses"] if int(s) < 400]
+        assert [str(response.status_code)] == success, (method, path, response.data[:300])
+        documented_response = op["responses"][success[0]]
+        if response.status_code == 204:
+            assert response.data == b""
+            continue
+        media = response.mimetype
+        content = documented_response["content"]
+        assert any(media == c.split(";")[0] for c in content), (method, path, media)
+        if media == "application/json":
+            schema = content["application/json"]["schema"]
+            errors = list(_validator(spec, schema).iter_errors(response.json))
+            assert not errors, (method, path, [e.message for e in errors[:3]])
+
+
+def test_a_bad_request_answers_a_documented_error(client, compliance_user, spec):
+    headers = token_for(client, compliance_user.email)
+    error_schema = {"$ref": "#/components/schemas/Error"}
+    cases = [
+        ("post", "/api/v1/suppliers", dict(json={"name": "X", "country": "Atlantis"}), 422),
+        ("get", "/api/v1/suppliers", dict(query_string={"per_page": "0"}), 422),
+        ("get", "/api/v1/suppliers/{supplier_id}", dict(url="/api/v1/suppliers/2147483648"), 404),
+        ("get", "/api/v1/network", dict(query_string={"limit": "²"}), 422),
+        ("post", "/api/v1/suppliers/import",
+         dict(data={"file": (io.BytesIO(b"\x89PNG\r\n"), "x.png")},
+              content_type="multipart/form-data"), 415),
+        ("get", "/api/v1/me", dict(headers={}), 401),
+    ]
+    for method, path, call, status in cases:
+        call.setdefault("headers", headers)
+        response = client.open(call.pop("url", path), method=method.upper(), **call)
+        assert response.status_code == status, (path, response.json)
+        assert str(status) in spec["paths"][path][method]["responses"], (path, status)
+        assert not list(_validator(spec, error_schema).iter_errors(response.json))
+
+
+def test_an_unsupported_method_is_405_with_allow(client):
+    response = client.open("/api/v1/network", method="TRACE")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+    assert client.open("/suppliers", method="TRACE").headers.get("Allow")  # pages too

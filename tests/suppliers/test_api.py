@@ -60,12 +60,16 @@ def test_bad_values_name_their_fields(api):
         "name": "", "country": "IN", "workers": -5, "kind": "castle",
         "identifiers": {"lei": "5493001KJTIIGC8Y1R13"}, "colour": "blue"})
     assert response.status_code == 422
-    assert response.json["error"]["details"] == [{"field": "colour", "message": "unknown field"}]
+    details = response.json["error"]["details"]
+    assert {"field": "colour", "message": "unknown field"} in details
+    assert {"field": "name", "message": "must not be blank"} in details
+    assert {d["field"] for d in details} == {"colour", "name", "workers", "kind",
+                                              "identifiers.lei"}
+    # What JSON Schema cannot say (a count above the total) the service still checks.
     response = api.post("/api/v1/suppliers", json={
-        "name": "", "country": "IN", "workers": -5, "kind": "castle",
-        "identifiers": {"lei": "5493001KJTIIGC8Y1R13"}})
-    fields = {d["field"] for d in response.json["error"]["details"]}
-    assert fields == {"name", "workers", "kind", "lei"}
+        "name": "Mill", "country": "IN", "workers": 5, "migrant_workers": 6})
+    assert response.status_code == 422
+    assert [d["field"] for d in response.json["error"]["details"]] == ["migrant_workers"]
 
 
 def test_duplicate_identifier_is_409(api):
@@ -145,8 +149,13 @@ def test_relationship_validation(api, db, compliance_user):
                     ).status_code == 422
     r = api.post("/api/v1/relationships", json={"supplier_id": s.id, "kind": "friendship"})
     assert r.status_code == 422 and r.json["error"]["details"][0]["field"] == "kind"
+    # A supplier that is not in your network is not found (404), naming the field.
     r = api.post("/api/v1/relationships", json={"supplier_id": 999999})
-    assert r.status_code == 422 and r.json["error"]["details"][0]["field"] == "supplier_id"
+    assert r.status_code == 404 and r.json["error"]["details"][0]["field"] == "supplier_id"
+    r = api.post("/api/v1/relationships", json={"supplier_id": s.id, "customer_id": 2**31})
+    assert r.status_code == 422 and r.json["error"]["details"][0]["field"] == "customer_id"
+    r = api.post("/api/v1/relationships", json={"supplier_id": s.id, "colour": "red"})
+    assert r.json["error"]["details"] == [{"field": "colour", "message": "unknown field"}]
 
 
 def test_cycles_are_allowed_and_never_hang(api, db, compliance_user):
@@ -174,7 +183,7 @@ def test_another_tenants_supplier_is_404_everywhere(api, db):
         assert api.get(path).status_code == 404
     assert api.patch(f"/api/v1/suppliers/{theirs.id}", json={"workers": 1}).status_code == 404
     r = api.post("/api/v1/relationships", json={"supplier_id": theirs.id})
-    assert r.status_code == 422
+    assert r.status_code == 404
     assert all(n["id"] != theirs.id for n in api.get("/api/v1/network").json["nodes"])
 
 
@@ -231,3 +240,23 @@ def test_trading_loops_are_reported(api, db, compliance_user):
     # edges run a -> c -> b -> a; a loop starts at its smallest id (a was created first)
     assert [[s["id"] for s in loop] for loop in loops] == [[a.id, c.id, b.id]]
     assert loops[0][0] == {"id": a.id, "name": "Trader A", "country": a.country}
+
+
+def test_the_schema_and_the_service_agree_on_edge_values(api):
+    """Values where JSON Schema and Python could disagree: the schema decides, the same way."""
+    blank_name = api.post("/api/v1/suppliers", json={"name": "\x1f ", "country": "IN"})
+    assert blank_name.status_code == 422
+    assert blank_name.json["error"]["details"] == [{"field": "name",
+                                                    "message": "must not be blank"}]
+    ok = api.post("/api/v1/suppliers", json={"name": "\ufeffMill", "country": "IN"})
+    assert ok.status_code == 201  # not whitespace to str.strip(), so not blank
+    blank_lei = api.post("/api/v1/suppliers", json={"name": "Mill", "country": "IN",
+                                                   "identifiers": {"lei": ""}})
+    assert blank_lei.status_code == 422  # null, not "", says "none"
+    assert blank_lei.json["error"]["details"][0]["field"] == "identifiers.lei"
+    assert api.get("/api/v1/suppliers?page=1.0&per_page=5.0").json["per_page"] == 5
+    extra = api.post("/api/v1/suppliers/import", data={"file": (io.BytesIO(b"x"), "a.csv"),
+                                                       "dry_run": "1"},
+                     content_type="multipart/form-data")
+    assert extra.status_code == 422
+    assert extra.json["error"]["details"] == [{"field": "dry_run", "message": "unknown field"}]

@@ -1,0 +1,60 @@
+"""Writing risk scores onto suppliers: the one door through which the risk package stores them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from sqlalchemy import bindparam, update
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationFailed
+from suppliers.models import RISK_BANDS, Supplier
+
+BATCH = 1000
+
+
+def _checked(supplier_id: object, value: object) -> dict[str, object]:
+    ok_id = isinstance(supplier_id, int) and not isinstance(supplier_id, bool)
+    pair = isinstance(value, tuple | list) and len(value) == 2
+    score, band = value if pair else (None, None)  # type: ignore[misc]
+    cleared = score is None and band is None
+    scored = (isinstance(score, int | float) and not isinstance(score, bool)
+              and math.isfinite(score) and 0 <= score <= 100 and band in RISK_BANDS)
+    ok_score = pair and (cleared or scored)
+    if not (ok_id and ok_score):
+        raise ValidationFailed(
+            f"Risk for supplier {supplier_id!r} must be (score 0-100, band), got {value!r}.",
+            [{"field": "risk", "message": f"supplier {supplier_id!r}: invalid score or band"}],
+        )
+    return {"sid": supplier_id, "score": None if score is None else float(score), "band": band}
+
+
+def set_risk(
+    session: Session, *, org_id: int, scores: Mapping[int, tuple[float, str] | tuple[None, None]]
+) -> int:
+    """Store {supplier_id: (score, band)} for suppliers of `org_id`; (None, None) clears one.
+
+    One bulk UPDATE per batch, filtered by organisation, so an id of another tenant changes
+    nothing. Validates every entry before writing any. Returns how many rows were updated.
+    """
+    rows = [_checked(sid, value) for sid, value in scores.items()]
+    session.flush()  # pending ORM changes first, so the UPDATE sees them
+    stmt = (
+        update(Supplier.__table__)
+        .where(Supplier.__table__.c.id == bindparam("sid"),
+               Supplier.__table__.c.org_id == org_id)
+        # Scores are not edits: keep the version and updated_at an editor's PATCH relies on.
+        .values(risk_score=bindparam("score"), risk_band=bindparam("band"),
+                updated_at=Supplier.__table__.c.updated_at)
+    )
+    updated = 0
+    for start in range(0, len(rows), BATCH):
+        result = session.execute(stmt, rows[start:start + BATCH])
+        updated += result.rowcount or 0
+    # Loaded suppliers would otherwise keep answering their old risk.
+    ids = {row["sid"] for row in rows}
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Supplier) and obj.id in ids:
+            session.expire(obj, ["risk_score", "risk_band"])
+    return updated
