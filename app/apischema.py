@@ -190,15 +190,16 @@ class ApiOperation:
     upload: tuple[str, ...] = ()         # multipart field `file`: the media types accepted
     produces: tuple[str, ...] = ()       # binary answers: their media types
     errors: frozenset[int] = frozenset()  # statuses beyond those app/openapi.py infers
+    lookup_first: bool = False           # body passed as a callable: 404 before a 422
 
 
 def api_route(
     *, status: int = 200, response: str | dict | None = None, many: bool = False,
     body: str | None = None, query: str | None = None, upload: Iterable[str] = (),
-    produces: Iterable[str] = (), errors: Iterable[int] = (),
+    produces: Iterable[str] = (), errors: Iterable[int] = (), lookup_first: bool = False,
 ) -> Callable[[Callable], Callable]:
     op = ApiOperation(status, response, many, body, query, tuple(upload), tuple(produces),
-                      frozenset(errors))
+                      frozenset(errors), lookup_first)
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
@@ -206,7 +207,9 @@ def api_route(
             if op.query:
                 kwargs["query"] = validated_query(op.query)
             if op.body:
-                kwargs["body"] = validated_body(op.body)
+                name = op.body
+                kwargs["body"] = ((lambda: validated_body(name)) if op.lookup_first
+                                  else validated_body(name))
             if op.upload:
                 _only_the_file()
             return view(*args, **kwargs)

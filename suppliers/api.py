@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.access import roles_required
 from app.api import paginate
@@ -26,6 +27,16 @@ editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
 
 def _org() -> int:
     return current_user.org_id
+
+
+def _live(db, supplier_id: int) -> Supplier:
+    """The supplier if it is yours and not archived: through the API, DELETE archives a
+    supplier, and from then on it answers 404 like any resource that was deleted (the pages
+    still show it, to restore it)."""
+    supplier = get_owned(db, Supplier, supplier_id, _org())
+    if supplier.archived_at is not None:
+        raise NotFound("No such supplier (it was archived).")
+    return supplier
 
 
 @bp.get("/suppliers")
@@ -56,7 +67,7 @@ def create_supplier(body: dict):
 @api_route(response="Supplier")
 def get_supplier(supplier_id: int):
     """One supplier, with its tier."""
-    return jsonify(supplier_json(get_owned(get_session(), Supplier, supplier_id, _org())))
+    return jsonify(supplier_json(_live(get_session(), supplier_id)))
 
 
 @bp.patch("/suppliers/<int:supplier_id>")
@@ -65,7 +76,7 @@ def get_supplier(supplier_id: int):
 def update_supplier(supplier_id: int, body: dict):
     """Change some fields of a supplier; send `version` to refuse a stale edit (409)."""
     db = get_session()
-    supplier = get_owned(db, Supplier, supplier_id, _org())
+    supplier = _live(db, supplier_id)
     version = body.get("version")
     services.update_supplier(
         db, supplier, actor=current_user, values=supplier_input(body), expected_version=version
@@ -84,7 +95,7 @@ def delete_supplier(supplier_id: int):
     can be restored; an admin may purge it from the pages once nothing points at it.
     """
     db = get_session()
-    services.delete_supplier(db, get_owned(db, Supplier, supplier_id, _org()), actor=current_user)
+    services.delete_supplier(db, _live(db, supplier_id), actor=current_user)
     db.commit()
     return "", 204
 
@@ -149,7 +160,8 @@ def export(query: dict):
 @api_route(response="Relationship", many=True, query="RelationshipFilters")
 def list_relationships(query: dict):
     """Relationships (edges), optionally for one supplier_id or customer_id."""
-    stmt = owned(Relationship, _org()).order_by(Relationship.id)
+    # Edges that touch an archived supplier are kept, but hidden like the supplier.
+    stmt = select(Relationship).where(*queries.live_edges(_org())).order_by(Relationship.id)
     supplier_id = query.get("supplier_id")
     if supplier_id is not None:
         stmt = stmt.where(Relationship.supplier_id == supplier_id)
@@ -173,7 +185,7 @@ def create_relationship(body: dict):
             body[field] = int(body[field])  # JSON Schema's integer includes 96.0
         if body.get(field) is not None and db.scalar(
             owned(Supplier, _org()).with_only_columns(Supplier.id)
-            .where(Supplier.id == body[field])
+            .where(Supplier.id == body[field], Supplier.archived_at.is_(None))
         ) is None:
             raise NotFound(f"No supplier {body[field]} in your network.",
                            [{"field": field, "message": "not in your network"}])
@@ -225,7 +237,7 @@ def loops():
 def upstream(supplier_id: int):
     """The supplier and everything upstream of it, in the network's shape."""
     db = get_session()
-    get_owned(db, Supplier, supplier_id, _org())
+    _live(db, supplier_id)
     return jsonify(queries.subnetwork(db, _org(), supplier_id))
 
 
@@ -235,7 +247,7 @@ def upstream(supplier_id: int):
 def paths(supplier_id: int):
     """Every path from the supplier to our company (bounded; `truncated` says when cut)."""
     db = get_session()
-    get_owned(db, Supplier, supplier_id, _org())
+    _live(db, supplier_id)
     result = queries.paths(db, _org(), supplier_id)
     return jsonify(paths=result.paths, truncated=result.truncated, message=result.message)
 

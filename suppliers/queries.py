@@ -104,7 +104,7 @@ def archived_ids(session: Session, org_id: int) -> set[int]:
         Supplier.org_id == org_id, Supplier.archived_at.is_not(None))))
 
 
-def _live_edges(org_id: int):
+def live_edges(org_id: int):
     """Conditions for the organisation's relationships whose two ends are live (not archived)."""
     archived = select(Supplier.id).where(
         Supplier.org_id == org_id, Supplier.archived_at.is_not(None))
@@ -117,7 +117,7 @@ def counts(session: Session, org_id: int) -> dict[str, int]:
     suppliers = session.scalar(select(func.count(Supplier.id)).where(*live))
     edges = session.execute(
         select(Relationship.kind, func.count(Relationship.id))
-        .where(*_live_edges(org_id)).group_by(Relationship.kind)
+        .where(*live_edges(org_id)).group_by(Relationship.kind)
     ).all()
     deepest = session.scalar(select(func.max(Supplier.tier)).where(*live))
     agencies = session.scalar(
@@ -241,7 +241,7 @@ def loops(session: Session, org_id: int, *, limit: int = 100) -> list[list[dict[
     """Trading loops (cycles) in the network, as lists of {id, name, country}."""
     edges = session.execute(
         select(Relationship.supplier_id, Relationship.customer_id).where(
-            *_live_edges(org_id), Relationship.customer_id.is_not(None)
+            *live_edges(org_id), Relationship.customer_id.is_not(None)
         )
     ).all()
     cycles = graph.find_cycles([(e[0], e[1]) for e in edges], limit=limit)

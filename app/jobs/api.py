@@ -6,9 +6,9 @@ from flask import Blueprint, jsonify
 from flask_login import current_user
 
 from app.access import login_required
+from app.apischema import api_route
 from app.db import get_session
 from app.jobs.models import Job
-from app.openapi import responds
 from app.tenancy import get_owned
 
 bp = Blueprint("jobs_api", __name__, url_prefix="/api/v1")
@@ -32,7 +32,7 @@ JOB_SCHEMA = {
 
 @bp.get("/jobs/<int:job_id>")
 @login_required
-@responds("Job")
+@api_route(response="Job", errors=[404])
 def get_job(job_id: int):
     """A background job of your organisation: status, progress of total, result or error."""
     return jsonify(get_owned(get_session(), Job, job_id, current_user.org_id).as_json())

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 from flask_login import current_user
 
 from app.access import public, roles_required
-from app.api import json_body, paginate
+from app.api import paginate
+from app.apischema import INT_ID, NO_NUL, PAGE_QUERY, api_route
 from app.auth.models import User
+from app.auth.roles import ROLES
 from app.db import get_session
-from app.errors import ValidationFailed, field_error
 from app.mail import STATUSES, OutboxMessage
-from app.openapi import responds
 from app.people import services
 from app.people.views import _reset_limit, invitation_link
 from app.security import limiter
@@ -31,17 +31,10 @@ def person_json(user: User) -> dict:
     }
 
 
-def _string(body: dict, name: str) -> str:
-    value = body.get(name)
-    if not isinstance(value, str):
-        raise field_error(name, f"{name} is required and must be a string.")
-    return value
-
-
 @bp.get("/people")
 @roles_required("admin")
-@responds("Person", many=True)
-def list_people():
+@api_route(response="Person", many=True, query="PageQuery")
+def list_people(query: dict):
     """The people of your organisation (admins)."""
     return jsonify(paginate(get_session(), services.people_query(current_user.org_id),
                             person_json))
@@ -49,11 +42,10 @@ def list_people():
 
 @bp.post("/people/invitations")
 @roles_required("admin")
-@responds("Invitation")
-def create_invitation():
+@api_route(status=201, response="Invitation", body="InvitationInput", errors=[409])
+def create_invitation(body: dict):
     """Invite someone by email `{email, role}`; the single-use link goes by email (7 days)."""
-    body = json_body()
-    email, role = _string(body, "email"), _string(body, "role")
+    email, role = body["email"], body["role"]
     db = get_session()
     invitation = services.invite(
         db, org=current_user.org, actor=current_user, email=email, role=role,
@@ -65,22 +57,14 @@ def create_invitation():
 
 @bp.patch("/people/<int:user_id>")
 @roles_required("admin")
-@responds("Person")
-def update_person(user_id: int):
+@api_route(response="Person", body="PersonPatch", errors=[404, 409], lookup_first=True)
+def update_person(user_id: int, body):
     """Change a person's `role` or `active`; ends their sessions and API tokens at once."""
     db = get_session()
     person = get_owned(db, User, user_id, current_user.org_id)
-    body = json_body()
-    unknown = sorted(set(body) - {"role", "active"})
-    if unknown:
-        raise ValidationFailed(
-            "Only role and active can be changed.",
-            [{"field": name, "message": "unknown field"} for name in unknown],
-        )
-    if "active" in body and not isinstance(body["active"], bool):
-        raise field_error("active", "active must be true or false.")
+    body = body()  # validated once the person is known to be yours (else 404 first)
     if "role" in body:
-        services.change_role(db, actor=current_user, user=person, role=_string(body, "role"))
+        services.change_role(db, actor=current_user, user=person, role=body["role"])
     if "active" in body:
         services.set_active(db, actor=current_user, user=person, active=body["active"])
     db.commit()
@@ -90,14 +74,15 @@ def update_person(user_id: int):
 @bp.post("/invitations/<token>/accept")
 @limiter.limit(_reset_limit)
 @public
-@responds("AcceptedInvitation")
-def accept_invitation(token: str):
+@api_route(status=201, response="AcceptedInvitation", body="AcceptInput", errors=[404, 409, 429],
+           lookup_first=True)
+def accept_invitation(token: str, body):
     """Accept an invitation `{name, password}` (no auth); used, expired or unknown: 404."""
     db = get_session()
-    services.open_invitation(db, token)  # 404 before looking at the body
-    body = json_body()
+    services.open_invitation(db, token)
+    body = body()  # a used, expired or unknown link is 404 whatever the body says
     user = services.accept_invitation(
-        db, token, name=_string(body, "name"), password=_string(body, "password"),
+        db, token, name=body["name"], password=body["password"],
         fast_hash=current_app.config["PASSWORD_HASH_FAST"],
     )
     db.commit()
@@ -107,21 +92,33 @@ def accept_invitation(token: str):
 
 @bp.get("/outbox")
 @roles_required("admin")
-@responds("OutboxMessage", many=True)
-def outbox():
+@api_route(response="OutboxMessage", many=True, query="OutboxQuery")
+def outbox(query: dict):
     """Emails of your organisation (admins), newest first; filter `status`."""
     stmt = owned(OutboxMessage, current_user.org_id).order_by(OutboxMessage.id.desc())
-    status = request.args.get("status")
-    if status:
-        if status not in STATUSES:
-            raise field_error("status", f"status must be one of {', '.join(STATUSES)}.")
-        stmt = stmt.where(OutboxMessage.status == status)
+    if query.get("status"):
+        stmt = stmt.where(OutboxMessage.status == query["status"])
     return jsonify(paginate(get_session(), stmt, OutboxMessage.as_json))
 
 
+_EMAIL = {"type": "string", "minLength": 3, "maxLength": 254, "pattern": NO_NUL}
 OPENAPI_SCHEMAS = {
+    "InvitationInput": {"type": "object", "required": ["email", "role"],
+                        "additionalProperties": False, "properties": {
+                            "email": _EMAIL, "role": {"type": "string", "enum": list(ROLES)}}},
+    "PersonPatch": {"type": "object", "additionalProperties": False, "minProperties": 1,
+                    "properties": {"role": {"type": "string", "enum": list(ROLES)},
+                                   "active": {"type": "boolean"}}},
+    "AcceptInput": {"type": "object", "required": ["name", "password"],
+                    "additionalProperties": False, "properties": {
+                        "name": {"type": "string", "minLength": 1, "maxLength": 200,
+                                 "pattern": NO_NUL},
+                        "password": {"type": "string", "minLength": 1, "maxLength": 256,
+                                     "pattern": NO_NUL}}},
+    "OutboxQuery": {"type": "object", "properties": {
+        "status": {"type": "string", "enum": [*STATUSES, ""]}, **PAGE_QUERY}},
     "Person": {"type": "object", "required": ["id", "email", "name", "role", "active"],
-               "properties": {"id": {"type": "integer"}, "email": {"type": "string"},
+               "properties": {"id": INT_ID, "email": {"type": "string"},
                               "name": {"type": "string"}, "role": {"type": "string"},
                               "active": {"type": "boolean"},
                               "last_login_at": {"type": ["string", "null"],

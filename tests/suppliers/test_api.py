@@ -42,10 +42,14 @@ def test_create_get_update_delete(api):
     assert patched.status_code == 200
     assert patched.json["workers"] == 2200 and patched.json["country"] == "VN"
     assert api.delete(f"/api/v1/suppliers/{sid}").status_code == 204
-    # DELETE archives: the supplier leaves the list and the network but keeps its record.
+    # DELETE archives: the supplier leaves the list and the network and answers 404 like a
+    # deleted resource, but its record (and history) stays, restorable from its page.
     assert sid not in [s["id"] for s in api.get("/api/v1/suppliers").json["items"]]
     assert sid not in [n["id"] for n in api.get("/api/v1/network").json["nodes"]]
-    assert api.get(f"/api/v1/suppliers/{sid}").status_code == 200
+    for method in ("get", "patch", "delete"):
+        kwargs = {"json": {"workers": 1}} if method == "patch" else {}
+        assert getattr(api, method)(f"/api/v1/suppliers/{sid}", **kwargs).status_code == 404
+    assert api.get(f"/api/v1/suppliers/{sid}/upstream").status_code == 404
 
 
 def test_unknown_country_is_422_naming_the_value(api):
