@@ -99,8 +99,10 @@ SUPPLIER = ApiResource(
         "updated_at": lambda s: s.updated_at.isoformat() if s.updated_at else None,
     },
     inputs={
+        # At least one character that survives the importer's cleaning (clean_text drops
+        # control characters, strips space, and removes the "'" our exports put first).
         "name": {"type": "string", "maxLength": 300,
-                 "pattern": f"^[^\\x00]*[^{_SPACE}\\x00][^\\x00]*$",
+                 "pattern": f"^[^\\x00]*[^{_SPACE}\\x00-\\x1f\\x7f-\\x9f'][^\\x00]*$",
                  "description": "not blank"},
         "country": _COUNTRY_IN,
         "kind": {"type": ["string", "null"], "enum": [*SUPPLIER_KINDS, None],

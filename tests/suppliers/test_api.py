@@ -264,3 +264,11 @@ def test_the_schema_and_the_service_agree_on_edge_values(api):
                      content_type="multipart/form-data")
     assert extra.status_code == 422
     assert extra.json["error"]["details"] == [{"field": "dry_run", "message": "unknown field"}]
+
+
+@pytest.mark.parametrize("name", ["\u0092", "\u0001\u001f", "'", " \t"])
+def test_a_name_that_cleaning_empties_is_refused_by_the_schema(api, name):
+    """The schema and the importer's cleaning agree (schemathesis ST202 found "\\u0092")."""
+    response = api.post("/api/v1/suppliers", json={"name": name, "country": "IE"})
+    assert response.status_code == 422
+    assert response.json["error"]["details"][0]["field"] == "name"
