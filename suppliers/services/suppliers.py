@@ -113,25 +113,31 @@ def update_supplier(
 
 def archive_supplier(session: Session, supplier: Supplier, *, actor: Any) -> Supplier:
     """Hide the supplier from lists, the network and tiers; keep it, its history and edges."""
-    if supplier.archived_at is not None:
-        return supplier
-    supplier.archived_at = utcnow()
-    supplier.tier = None  # tier computation ignores it from now on
-    session.flush()
-    record(
-        session, org_id=supplier.org_id, actor=actor, action="supplier.archived", obj=supplier,
-        object_type="supplier", summary=supplier.name,
-    )
-    refresh_tiers(session, supplier.org_id)
-    signals.queue(session, signals.supplier_archived, "suppliers",
-                  org_id=supplier.org_id, supplier_id=supplier.id)
-    return supplier
+    return _set_archived(session, supplier, actor=actor, archived=True)
 
 
 def restore_supplier(session: Session, supplier: Supplier, *, actor: Any) -> Supplier:
     """Bring an archived supplier back, with the edges it kept."""
-    if supplier.archived_at is None:
+    return _set_archived(session, supplier, actor=actor, archived=False)
+
+
+def _set_archived(session: Session, supplier: Supplier, *, actor: Any, archived: bool
+                  ) -> Supplier:
+    if (supplier.archived_at is not None) == archived:
         return supplier
+    supplier.archived_at = utcnow() if archived else None
+    if archived:
+        supplier.tier = None  # tier computation ignores it from now on
+    session.flush()
+    action = "archived" if archived else "restored"
+    record(
+        session, org_id=supplier.org_id, actor=actor, action=f"supplier.{action}",
+        obj=supplier, object_type="supplier", summary=supplier.name,
+    )
+    refresh_tiers(session, supplier.org_id)
+    signal = signals.supplier_archived if archived else signals.supplier_restored
+    signals.queue(session, signal, "suppliers", org_id=supplier.org_id, supplier_id=supplier.id)
+    return supplier
     supplier.archived_at = None
     session.flush()
     record(
