@@ -95,7 +95,7 @@ def register_domains(app: Flask) -> None:
 
 def register_queue(app: Flask) -> None:
     from app import (
-        mail_tasks,  # noqa: F401 - declares the outbox's tasks
+        mail,  # noqa: F401 - declares the outbox's tasks
         queue,
     )
     from app.activity.checkpoints import daily_checkpoint

@@ -18,12 +18,15 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
+from flask import current_app, has_app_context
+from huey import crontab
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import ForeignKey, Integer, String, Text, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.activity.services import object_type_of, record
-from app.db import Base, utcnow
+from app.db import Base, get_db, utcnow
+from app.queue import enqueue_after_commit, periodic, task
 from app.tenancy import TenantMixin
 
 log = logging.getLogger(__name__)
@@ -125,10 +128,8 @@ def queue_mail(
     session.add(message)
     session.flush()
     session.info.setdefault(QUEUED_KEY, []).append(message.id)
-    # Sent by a worker once the change that caused it has committed (app/mail_tasks.py).
-    from app.mail_tasks import send_after_commit
-
-    send_after_commit(session, message.id)
+    if has_app_context():  # sent by a worker once the change that caused it has committed
+        enqueue_after_commit(session, deliver_message, message.id)
     return message
 
 
@@ -337,3 +338,26 @@ def resend(session: Session, message: OutboxMessage, *, actor: Any) -> OutboxMes
         details={"from_message": message.id},
     )
     return again
+
+
+# --- on the queue: a task per message, queued when its transaction commits, and a sweep every
+# five minutes for retries and for messages queued while no worker ran.
+
+@task()
+def deliver_message(message_id: int) -> None:
+    """Send one message now; idempotent (a message no longer pending is left alone)."""
+    session = get_db().new_session(write=True)
+    try:
+        deliver_one(session, current_app.config, message_id)
+        session.commit()
+    finally:
+        session.close()
+
+
+@periodic(crontab(minute="*/5"), name="deliver_due_mail")
+def deliver_due_mail() -> None:
+    session = get_db().new_session(write=True)
+    try:
+        deliver_pending(session, current_app.config)  # commits after each message
+    finally:
+        session.close()

@@ -12,19 +12,24 @@ import csv
 import io
 import logging
 import os
-import pyexpat
 import re
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
-from xml.etree.ElementTree import ParseError
 
-from defusedxml.common import DefusedXmlException
 from openpyxl.utils import get_column_letter
 from openpyxl.xml import DEFUSEDXML
 
+from app.sheet_errors import (  # noqa: F401 - the names callers import from here
+    _RESAVE,
+    MAX_SHARED_STRINGS,
+    MAX_SHARED_TEXT,
+    PARSER_ERRORS,
+    SpreadsheetError,
+    _unreadable,
+)
 from app.text_encoding import decode_plan
 
 if not DEFUSEDXML:  # pragma: no cover - a deployment error: fail closed, never parse unsafely
@@ -37,18 +42,8 @@ MAX_ARCHIVE_MEMBERS = 1000
 MAX_EXPANDED_BYTES = 500 * 1024 * 1024  # 100,000 openpyxl-written supplier rows unzip to 68 MB
 MAX_COMPRESSION_RATIO = 100             # checked for parts over 1 MB; real sheets are ~10:1
 MAX_SHEET_ROWS = 1_048_576              # Excel's last row: more (blank rows too) is forged
-MAX_SHARED_STRINGS = 2_000_000          # distinct texts; bounds the one table held in memory
-# Their total length, in characters: 9.6 MB of zip whose shared strings held 380 MB of text
-# took a worker to 477 MB. 100,000 real supplier rows hold about 8 million characters.
-MAX_SHARED_TEXT = 40_000_000
 
 log = logging.getLogger(__name__)
-# What a hostile or damaged file makes the parsers raise. Anything else is our own bug: it
-# propagates to the 500 handler, which logs it with the request id.
-PARSER_ERRORS: tuple[type[BaseException], ...] = (
-    csv.Error, DefusedXmlException, ParseError, pyexpat.ExpatError, zipfile.BadZipFile,
-    zlib.error, EOFError, UnicodeDecodeError,
-)
 
 _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
           (b"GIF8", "a GIF image"), (b"%PDF-", "a PDF document"),
@@ -59,15 +54,6 @@ _MAGIC = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image
           (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"))
 _SAVE_AS_XLSX = {".xls", ".xlsm", ".xlsb", ".xlt", ".xltx", ".ods", ".numbers"}
 _HEADER_JUNK = re.compile(r"[^0-9a-z]+")
-_RESAVE = "Open it in Excel and save it again as .xlsx."
-
-
-class SpreadsheetError(Exception):
-    """A file-level problem (not a row problem): message is a sentence for the user."""
-
-    def __init__(self, message: str, *, code: str = "invalid_file", status: int = 422) -> None:
-        super().__init__(message)
-        self.message, self.code, self.status = message, code, status  # 413, 415 or 422
 
 
 @dataclass
@@ -196,27 +182,6 @@ def check_xlsx_archive(path: Any) -> None:
     if not any(info.filename == "[Content_Types].xml" for info in infos):
         raise SpreadsheetError("The file is a zip archive but not an Excel workbook.",
                                code="unsupported_type", status=415)
-
-
-def _unreadable(exc: BaseException, row: int | None = None) -> SpreadsheetError:
-    """A parser exception (one of PARSER_ERRORS), as a sentence for the user, logged."""
-    if isinstance(exc, SpreadsheetError):
-        return exc
-    log.warning("spreadsheet refused as unreadable (row %s): %r", row, exc, exc_info=exc)
-    if isinstance(exc, csv.Error):
-        where = f"Row {row} of the CSV file" if row else "The CSV file"
-        return SpreadsheetError(f"{where} could not be read ({exc}).")
-    if isinstance(exc, DefusedXmlException):
-        return SpreadsheetError(f"The workbook contains XML entity declarations, which are "
-                                f"refused for safety. {_RESAVE}")
-    if isinstance(exc, zipfile.BadZipFile | zlib.error | EOFError):
-        return SpreadsheetError(f"The workbook is damaged (its zip archive is corrupt). {_RESAVE}")
-    if isinstance(exc, pyexpat.ExpatError | ParseError):
-        return SpreadsheetError(f"The workbook is damaged: a part of it is not well-formed XML "
-                                f"({exc}). {_RESAVE}")
-    detail = f"row {row}, " if row else ""
-    return SpreadsheetError(f"The workbook could not be read ({detail}{type(exc).__name__}): it "
-                            f"is damaged or was not saved by a spreadsheet program. {_RESAVE}")
 
 
 def _match_header(cells: Sequence[object], canon: dict[str, str]

@@ -23,7 +23,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.xml.constants import ARC_STYLE, SHARED_STRINGS
 from openpyxl.xml.functions import fromstring
 
-from app.spreadsheets import (
+from app.sheet_errors import (
     _RESAVE,
     MAX_SHARED_STRINGS,
     MAX_SHARED_TEXT,
