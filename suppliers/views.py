@@ -123,7 +123,9 @@ def edit(supplier_id: int):
         form.version.data = str(supplier.version)
     if form.validate_on_submit():
         raw_version = str(form.version.data or "")
-        version = int(raw_version) if raw_version.isdigit() else None
+        # isascii: "²".isdigit() is true and int("²") fails; a forged version is just stale.
+        version = int(raw_version) if raw_version.isascii() and raw_version.isdigit() \
+            and len(raw_version) < 10 else None
         try:
             services.update_supplier(
                 db, supplier, actor=current_user, values=form.values(), expected_version=version

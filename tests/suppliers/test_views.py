@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import template_rendered
 from sqlalchemy import select
 
@@ -171,3 +172,14 @@ def test_loops_page_lists_trading_loops(logged_in, db, compliance_user):
     page = logged_in.get("/suppliers/loops")
     assert page.status_code == 200
     assert "1 loop." in page.text and "Lion City Commodities" in page.text
+
+
+@pytest.mark.parametrize("version", ["²", "9" * 30])
+def test_edit_with_a_forged_version_is_not_a_500(logged_in, db, compliance_user, version):
+    supplier = make_supplier(db, compliance_user.org, name="Penang Gloves")
+    db.commit()
+    token = form_token(logged_in, f"/suppliers/{supplier.id}/edit")
+    response = logged_in.post(f"/suppliers/{supplier.id}/edit", data={
+        "csrf_token": token, "name": "Penang Gloves Sdn Bhd", "country": "MY",
+        "kind": "manufacturer", "version": version})
+    assert response.status_code in (200, 302)
