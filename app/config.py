@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -16,6 +17,27 @@ def _instance_path() -> Path:
     return Path(os.environ.get("TIERLIGHT_INSTANCE", default)).resolve()
 
 
+def generated_key(path: Path) -> str:
+    """A random key kept in the instance folder: made once, then read by every process.
+
+    Written to a private temporary file and linked into place (atomic, and refused when the
+    file exists), so a process that starts at the same moment (gunicorn's workers on a fresh
+    instance) never reads a file that is still empty: it reads the winner's key.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with os.fdopen(fd, "w") as handle:  # mkstemp makes it owner-only (0600)
+                handle.write(secrets.token_urlsafe(48))
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+    return path.read_text().strip()
+
+
 def _secret_key(instance: Path, production: bool) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -23,12 +45,7 @@ def _secret_key(instance: Path, production: bool) -> str:
     if production:
         raise ConfigError("SECRET_KEY must be set when TIERLIGHT_ENV=production.")
     # Local use: generate once and keep it, so sessions survive restarts.
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return generated_key(instance / "secret_key")
 
 
 def _audit_log_key(instance: Path, production: bool) -> str:
@@ -37,14 +54,7 @@ def _audit_log_key(instance: Path, production: bool) -> str:
     if not key:
         if production:
             raise ConfigError("AUDIT_LOG_KEY must be set when TIERLIGHT_ENV=production.")
-        path = instance / "audit_log_key"
-        try:  # created owner-only from the start; a racing process reads the winner's key
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_urlsafe(48))
-        except FileExistsError:
-            pass
-        key = path.read_text().strip()
+        key = generated_key(instance / "audit_log_key")
     if len(key) < 32:
         raise ConfigError("AUDIT_LOG_KEY must be at least 32 characters.")
     return key

@@ -39,3 +39,24 @@ def test_production_requires_a_key_of_reasonable_length(env):
         load_config()
     env.setenv("AUDIT_LOG_KEY", "p" * 32)
     assert load_config()["AUDIT_LOG_KEY"] == "p" * 32
+
+
+def test_processes_starting_together_on_a_fresh_instance_read_one_key(tmp_path):
+    """gunicorn's workers start at once: one makes the key, every other reads the same one,
+    never an empty file (a racing worker once failed with "at least 32 characters")."""
+    import subprocess
+    import sys
+
+    from app.config import generated_key
+
+    script = ("import sys; from pathlib import Path; from app.config import generated_key; "
+              "print(generated_key(Path(sys.argv[1])))")
+    for attempt in range(5):
+        path = tmp_path / f"key-{attempt}"
+        procs = [subprocess.Popen([sys.executable, "-c", script, str(path)],
+                                  stdout=subprocess.PIPE, text=True) for _ in range(6)]
+        keys = {proc.communicate(timeout=60)[0].strip() for proc in procs}
+        assert len(keys) == 1 and len(keys.pop()) >= 32
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert generated_key(tmp_path / "key-0") == (tmp_path / "key-0").read_text().strip()
