@@ -34,7 +34,6 @@ log = logging.getLogger(__name__)
 STATUSES = ("pending", "sent", "failed")
 MAX_ATTEMPTS = 5
 BACKOFF_SECONDS = 60  # doubled after each failed attempt: 1, 2, 4, 8 minutes
-QUEUED_KEY = "tierlight_mail_queued"  # session.info: ids queued in this transaction
 NO_SERVER_NOTE = "MAIL_SERVER is not set: the message waits until it is."
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "mail"
 
@@ -127,16 +126,9 @@ def queue_mail(
     )
     session.add(message)
     session.flush()
-    session.info.setdefault(QUEUED_KEY, []).append(message.id)
     if has_app_context():  # sent by a worker once the change that caused it has committed
         enqueue_after_commit(session, deliver_message, message.id)
     return message
-
-
-def queued_ids(session: Session) -> list[int]:
-    """Ids queued since the last call, for an after-commit hook that hands each one to a job
-    calling `deliver_one` (a job queued before the commit could run before the row exists)."""
-    return session.info.pop(QUEUED_KEY, [])
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:

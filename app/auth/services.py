@@ -22,7 +22,8 @@ TOKEN_PREFIX = "tl_"  # noqa: S105 - a marker, not a secret
 SESSION_HOURS = 8
 
 
-def _digest(raw: str) -> str:
+def digest(raw: str) -> str:
+    """How every secret Tierlight hands out (tokens, session keys, links) is stored."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -135,7 +136,7 @@ def start_session(session: Session, user: User, *, user_agent: str = "") -> str:
     session.add(
         UserSession(
             user_id=user.id,
-            key_hash=_digest(raw),
+            key_hash=digest(raw),
             expires_at=utcnow() + timedelta(hours=SESSION_HOURS),
             user_agent=(user_agent or "")[:300],
         )
@@ -149,7 +150,7 @@ def session_is_live(session: Session, raw_key: str | None, user_id: int) -> bool
         return False
     found = session.scalar(
         select(UserSession.id).where(
-            UserSession.key_hash == _digest(raw_key),
+            UserSession.key_hash == digest(raw_key),
             UserSession.user_id == user_id,
             UserSession.revoked_at.is_(None),
             UserSession.expires_at > utcnow(),
@@ -162,7 +163,7 @@ def end_session(session: Session, raw_key: str | None) -> None:
     if raw_key:
         session.execute(
             update(UserSession)
-            .where(UserSession.key_hash == _digest(raw_key), UserSession.revoked_at.is_(None))
+            .where(UserSession.key_hash == digest(raw_key), UserSession.revoked_at.is_(None))
             .values(revoked_at=utcnow())
         )
 
@@ -223,7 +224,7 @@ def issue_token(
     token = ApiToken(
         user_id=user.id,
         name=name,
-        token_hash=_digest(raw),
+        token_hash=digest(raw),
         prefix=raw[:10],
         expires_at=utcnow() + timedelta(days=days),
     )
@@ -256,7 +257,7 @@ def user_for_token(session: Session, raw: str) -> tuple[User, ApiToken] | None:
     """
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    row = session.execute(_token_query(), {"digest": _digest(raw)}).first()
+    row = session.execute(_token_query(), {"digest": digest(raw)}).first()
     if row is None:
         return None
     token, user, org = row

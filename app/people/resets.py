@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from app.activity.services import record
 from app.auth.models import User
 from app.auth.passwords import hash_password
+from app.auth.services import digest
 from app.db import utcnow
 from app.errors import NotFound
 from app.mail import queue_mail, render
 from app.people.models import PasswordReset
-from app.people.services import LinkFor, check_password, digest, end_access, has_control, new_token
+from app.people.services import LinkFor, check_password, end_access, has_control, new_token
 
 RESET_MINUTES = 60
 RESETS_PER_HOUR = 3  # per account, whatever the number of addresses asking

@@ -6,7 +6,6 @@ opens nothing. Every step is recorded in the activity log.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +19,13 @@ from app.activity.services import record
 from app.auth.models import Organization, User
 from app.auth.passwords import password_problems
 from app.auth.roles import ROLE_LABELS, ROLES_FOR_KIND
-from app.auth.services import create_user, end_all_sessions, end_all_tokens, normalise_email
+from app.auth.services import (
+    create_user,
+    digest,
+    end_all_sessions,
+    end_all_tokens,
+    normalise_email,
+)
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed, field_error
 from app.mail import queue_mail
@@ -28,10 +33,6 @@ from app.people.models import Invitation
 
 INVITATION_DAYS = 7
 LinkFor = Callable[[str], str]  # raw token -> absolute URL of the page that takes it
-
-
-def digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def new_token() -> str:

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.activity.services import record
+from app.apischema import MAX_INT
 from app.errors import Conflict, NotFound, ValidationFailed, field_error
 from app.tenancy import get_owned
 from suppliers.graph_arrays import tiers_array
@@ -76,7 +77,6 @@ def add_relationship(
     return rel
 
 
-MAX_ID = 2**31 - 1  # the id column's range on PostgreSQL (INTEGER)
 
 
 def _owned_supplier(session: Session, org_id: int, value: Any, field: str) -> Supplier:
@@ -87,7 +87,7 @@ def _owned_supplier(session: Session, org_id: int, value: Any, field: str) -> Su
     ):
         raise field_error(field, f"{field} must be a supplier id (a whole number).")
     message = f"No supplier {text[:20]} in your network."
-    if len(text) > 10 or int(text) > MAX_ID:
+    if len(text) > 10 or int(text) > MAX_INT:
         raise ValidationFailed(message, [{"field": field, "message": message}])
     try:
         return get_owned(session, Supplier, int(text), org_id)

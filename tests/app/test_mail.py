@@ -36,15 +36,6 @@ def test_message_is_written_in_the_callers_transaction(db, buyer):
     assert message.template == "password_reset"
 
 
-def test_queued_ids_name_the_messages_of_the_transaction(db, buyer):
-    from app.mail import queued_ids
-
-    queued_ids(db)
-    first, second = _queue(db, buyer), _queue(db, buyer, to="chen@example.org")
-    assert queued_ids(db) == [first.id, second.id]
-    assert queued_ids(db) == []
-
-
 def test_pending_messages_arrive_as_multipart_text_and_html(app, db, buyer, smtp):
     message = _queue(db, buyer)
     db.commit()
