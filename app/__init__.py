@@ -79,7 +79,9 @@ def register_shell(app: Flask) -> None:
     app.register_blueprint(openapi.bp)
     app.register_blueprint(apidocs.bp)
     templating.init_app(app)
-    from app import people
+    from app import deferred, people
+
+    deferred.init_app(app)
 
     people.init_app(app)
 

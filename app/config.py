@@ -117,4 +117,10 @@ def load_config() -> dict[str, object]:
         "QUEUE_IMMEDIATE": False,  # tests: run each job at once, in the caller's process
         "JOB_MAX_ATTEMPTS": int(os.environ.get("TIERLIGHT_JOB_MAX_ATTEMPTS", "3")),
         "JOB_STALE_SECONDS": int(os.environ.get("TIERLIGHT_JOB_STALE_SECONDS", "300")),
+        # Where people reach this instance: links in emails sent by jobs (app/links.py).
+        "PUBLIC_URL": os.environ.get("TIERLIGHT_PUBLIC_URL", "http://127.0.0.1:5000"),
+        # Questionnaire links stay valid this many days after the due date.
+        "PORTAL_GRACE_DAYS": int(os.environ.get("TIERLIGHT_PORTAL_GRACE_DAYS", "30")),
+        # Evidence files attached to questionnaire answers (and, later, audit findings).
+        "EVIDENCE_FOLDER": str(instance / "evidence"),
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -21,7 +21,7 @@ from typing import Any
 from flask import current_app, has_app_context
 from huey import crontab
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from sqlalchemy import ForeignKey, Integer, String, Text, or_, select
+from sqlalchemy import ForeignKey, Integer, String, Text, insert, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.activity.services import object_type_of, record
@@ -129,6 +129,41 @@ def queue_mail(
     if has_app_context():  # sent by a worker once the change that caused it has committed
         enqueue_after_commit(session, deliver_message, message.id)
     return message
+
+
+def queue_mail_many(
+    session: Session,
+    *,
+    org_id: int,
+    messages: Sequence[Mapping[str, Any]],
+    actor: Any | None = None,
+) -> int:
+    """Add many pending messages at once (a campaign to thousands of suppliers).
+
+    Each message is `{to, subject, template, context, related_type?, related_id?}`. They are
+    written with one Core insert (PITFALLS: ORM inserts), and one batch task sends them all
+    after the transaction commits, instead of a task per message.
+    """
+    rows = []
+    now = utcnow()
+    for item in messages:
+        context = item["context"]
+        if any("password" in key.lower() for key in context):
+            raise ValueError("mail templates never receive a password")
+        text, html = render(item["template"], context)
+        rows.append({
+            "org_id": org_id, "to_address": _one_line(item["to"], 254),
+            "subject": _one_line(item["subject"], 300), "body_text": text, "body_html": html,
+            "template": item["template"], "related_type": item.get("related_type"),
+            "related_id": item.get("related_id"), "status": "pending", "attempts": 0,
+            "last_error": None, "next_attempt_at": None, "created_at": now, "sent_at": None,
+            "created_by_id": getattr(actor, "id", None),
+        })
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
+        if has_app_context():
+            enqueue_after_commit(session, deliver_batch)
+    return len(rows)
 
 
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
@@ -351,5 +386,16 @@ def deliver_due_mail() -> None:
     session = get_db().new_session(write=True)
     try:
         deliver_pending(session, current_app.config)  # commits after each message
+    finally:
+        session.close()
+
+
+@task()
+def deliver_batch() -> None:
+    """Send every pending message that is due, a hundred per connection, until none is left."""
+    session = get_db().new_session(write=True)
+    try:
+        while deliver_pending(session, current_app.config):
+            pass
     finally:
         session.close()

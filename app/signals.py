@@ -63,3 +63,6 @@ def _deliver(signal: Signal, sender: str, kwargs: dict[str, Any]) -> None:
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+
+# A supplier submitted a questionnaire: org_id (the buyer), supplier_id, assignment_id.
+questionnaire_submitted = _signals.signal("questionnaire-submitted")
