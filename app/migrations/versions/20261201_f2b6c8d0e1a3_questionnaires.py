@@ -1,0 +1,281 @@
+"""questionnaires: campaigns, assignments, signals, evidence files, consents
+
+Revision ID: f2b6c8d0e1a3
+Revises: b4d8f2e3c5a7
+Create Date: 2026-12-01 11:30:00.000000
+"""
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import app.db
+
+revision: str = 'f2b6c8d0e1a3'
+down_revision: str | None = 'b4d8f2e3c5a7'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('questionnaire_campaigns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('template_key', sa.String(length=40), nullable=False),
+    sa.Column('template_version', sa.Integer(), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=True),
+    sa.Column('message', sa.String(length=2000), nullable=True),
+    sa.Column('assignment_count', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_questionnaire_campaigns_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_questionnaire_campaigns_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_campaigns'))
+    )
+    op.create_index(op.f('ix_questionnaire_campaigns_org_id'), 'questionnaire_campaigns', ['org_id'], unique=False)
+    op.create_table('questionnaire_assignments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=True),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_org_id', sa.Integer(), nullable=True),
+    sa.Column('template_key', sa.String(length=40), nullable=False),
+    sa.Column('template_version', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('due_date', sa.Date(), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=True),
+    sa.Column('link_nonce', sa.String(length=64), nullable=False),
+    sa.Column('link_hash', sa.String(length=64), nullable=False),
+    sa.Column('link_expires_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('submitted_answers', sa.JSON(), nullable=True),
+    sa.Column('language', sa.String(length=5), nullable=True),
+    sa.Column('opened_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('submitted_by_id', sa.Integer(), nullable=True),
+    sa.Column('attestation_name', sa.String(length=200), nullable=True),
+    sa.Column('attestation_title', sa.String(length=200), nullable=True),
+    sa.Column('returned_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('accepted_at', app.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
+    sa.Column('review_comment', sa.Text(), nullable=True),
+    sa.Column('reused_from_id', sa.Integer(), nullable=True),
+    sa.Column('last_reminded_on', sa.Date(), nullable=True),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.CheckConstraint("status IN ('sent', 'opened', 'in_progress', 'submitted', 'returned', 'accepted')", name=op.f('ck_questionnaire_assignments_status')),
+    sa.ForeignKeyConstraint(['campaign_id'], ['questionnaire_campaigns.id'], name=op.f('fk_questionnaire_assignments_campaign_id_questionnaire_campaigns'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id', 'supplier_id'], ['suppliers.org_id', 'suppliers.id'], name='fk_questionnaire_assignments_org_supplier', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_questionnaire_assignments_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reused_from_id'], ['questionnaire_assignments.id'], name=op.f('fk_questionnaire_assignments_reused_from_id_questionnaire_assignments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_questionnaire_assignments_reviewed_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['submitted_by_id'], ['users.id'], name=op.f('fk_questionnaire_assignments_submitted_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['supplier_org_id'], ['organizations.id'], name=op.f('fk_questionnaire_assignments_supplier_org_id_organizations'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_assignments')),
+    sa.UniqueConstraint('link_hash', name=op.f('uq_questionnaire_assignments_link_hash'))
+    )
+    op.create_index('ix_qassign_addressee', 'questionnaire_assignments', ['supplier_org_id', 'template_key', 'status'], unique=False)
+    op.create_index('ix_qassign_org_due', 'questionnaire_assignments', ['org_id', 'due_date'], unique=False)
+    op.create_index('ix_qassign_org_status', 'questionnaire_assignments', ['org_id', 'status'], unique=False)
+    op.create_index('ix_qassign_org_supplier', 'questionnaire_assignments', ['org_id', 'supplier_id'], unique=False)
+    op.create_index(op.f('ix_questionnaire_assignments_campaign_id'), 'questionnaire_assignments', ['campaign_id'], unique=False)
+    op.create_index(op.f('ix_questionnaire_assignments_org_id'), 'questionnaire_assignments', ['org_id'], unique=False)
+    op.create_table('questionnaire_consents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('source_assignment_id', sa.Integer(), nullable=True),
+    sa.Column('supplier_org_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('answers_copied', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['questionnaire_assignments.id'], name=op.f('fk_questionnaire_consents_assignment_id_questionnaire_assignments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_questionnaire_consents_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['source_assignment_id'], ['questionnaire_assignments.id'], name=op.f('fk_questionnaire_consents_source_assignment_id_questionnaire_assignments'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['supplier_org_id'], ['organizations.id'], name=op.f('fk_questionnaire_consents_supplier_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_questionnaire_consents_user_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_consents'))
+    )
+    op.create_index(op.f('ix_questionnaire_consents_assignment_id'), 'questionnaire_consents', ['assignment_id'], unique=False)
+    op.create_index(op.f('ix_questionnaire_consents_org_id'), 'questionnaire_consents', ['org_id'], unique=False)
+    op.create_index(op.f('ix_questionnaire_consents_supplier_org_id'), 'questionnaire_consents', ['supplier_org_id'], unique=False)
+    op.create_table('questionnaire_evidence',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('question_code', sa.String(length=64), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content_type', sa.String(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('storage_key', sa.String(length=80), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['questionnaire_assignments.id'], name=op.f('fk_questionnaire_evidence_assignment_id_questionnaire_assignments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_questionnaire_evidence_org_id_organizations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['users.id'], name=op.f('fk_questionnaire_evidence_uploaded_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_evidence')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_questionnaire_evidence_storage_key'))
+    )
+    op.create_index(op.f('ix_questionnaire_evidence_assignment_id'), 'questionnaire_evidence', ['assignment_id'], unique=False)
+    op.create_index(op.f('ix_questionnaire_evidence_org_id'), 'questionnaire_evidence', ['org_id'], unique=False)
+    op.create_table('questionnaire_signals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('assignment_id', sa.Integer(), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=False),
+    sa.Column('indicator', sa.String(length=4), nullable=False),
+    sa.Column('strength', sa.String(length=10), nullable=False),
+    sa.Column('weight', sa.Double(), nullable=False),
+    sa.Column('question', sa.String(length=64), nullable=False),
+    sa.Column('answer', sa.JSON(), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('org_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['assignment_id'], ['questionnaire_assignments.id'], name=op.f('fk_questionnaire_signals_assignment_id_questionnaire_assignments'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id', 'supplier_id'], ['suppliers.org_id', 'suppliers.id'], name='fk_questionnaire_signals_org_supplier', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_questionnaire_signals_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_questionnaire_signals'))
+    )
+    op.create_index('ix_qsignal_org_supplier', 'questionnaire_signals', ['org_id', 'supplier_id'], unique=False)
+    op.create_index(op.f('ix_questionnaire_signals_assignment_id'), 'questionnaire_signals', ['assignment_id'], unique=False)
+    op.create_index(op.f('ix_questionnaire_signals_org_id'), 'questionnaire_signals', ['org_id'], unique=False)
+    op.drop_index(op.f('ix_password_resets_user_id'), table_name='password_resets')
+    op.drop_table('password_resets')
+    op.drop_index(op.f('ix_activity_checkpoints_org_id'), table_name='activity_checkpoints')
+    op.drop_index(op.f('ix_activity_checkpoints_org_seq'), table_name='activity_checkpoints')
+    op.drop_table('activity_checkpoints')
+    op.drop_index(op.f('ix_activity_entries_object'), table_name='activity_entries')
+    op.drop_index(op.f('ix_activity_entries_org_id'), table_name='activity_entries')
+    op.drop_table('activity_entries')
+    op.drop_index(op.f('ix_outbox_messages_org_id'), table_name='outbox_messages')
+    op.drop_index(op.f('ix_outbox_messages_status'), table_name='outbox_messages')
+    op.drop_table('outbox_messages')
+    op.drop_table('activity_heads')
+    op.drop_index(op.f('ix_invitations_email'), table_name='invitations')
+    op.drop_index(op.f('ix_invitations_org_id'), table_name='invitations')
+    op.drop_table('invitations')
+
+
+def downgrade() -> None:
+    op.create_table('invitations',
+    sa.Column('id', sa.INTEGER(), nullable=False),
+    sa.Column('email', sa.VARCHAR(length=254), nullable=False),
+    sa.Column('role', sa.VARCHAR(length=20), nullable=False),
+    sa.Column('purpose', sa.VARCHAR(length=40), nullable=False),
+    sa.Column('data', sqlite.JSON(), nullable=False),
+    sa.Column('token_hash', sa.VARCHAR(length=64), nullable=False),
+    sa.Column('invited_by_id', sa.INTEGER(), nullable=True),
+    sa.Column('created_at', sa.DATETIME(), nullable=False),
+    sa.Column('expires_at', sa.DATETIME(), nullable=False),
+    sa.Column('accepted_at', sa.DATETIME(), nullable=True),
+    sa.Column('accepted_user_id', sa.INTEGER(), nullable=True),
+    sa.Column('revoked_at', sa.DATETIME(), nullable=True),
+    sa.Column('org_id', sa.INTEGER(), nullable=False),
+    sa.ForeignKeyConstraint(['accepted_user_id'], ['users.id'], name=op.f('fk_invitations_accepted_user_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['users.id'], name=op.f('fk_invitations_invited_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_invitations_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_invitations_token_hash'))
+    )
+    op.create_index(op.f('ix_invitations_org_id'), 'invitations', ['org_id'], unique=False)
+    op.create_index(op.f('ix_invitations_email'), 'invitations', ['email'], unique=False)
+    op.create_table('activity_heads',
+    sa.Column('org_id', sa.INTEGER(), nullable=False),
+    sa.Column('seq', sa.INTEGER(), nullable=False),
+    sa.Column('head_hash', sa.VARCHAR(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_activity_heads_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('org_id', name=op.f('pk_activity_heads'))
+    )
+    op.create_table('outbox_messages',
+    sa.Column('id', sa.INTEGER(), nullable=False),
+    sa.Column('to_address', sa.VARCHAR(length=254), nullable=False),
+    sa.Column('subject', sa.VARCHAR(length=300), nullable=False),
+    sa.Column('body_text', sa.TEXT(), nullable=False),
+    sa.Column('body_html', sa.TEXT(), nullable=False),
+    sa.Column('template', sa.VARCHAR(length=80), nullable=False),
+    sa.Column('related_type', sa.VARCHAR(length=40), nullable=True),
+    sa.Column('related_id', sa.INTEGER(), nullable=True),
+    sa.Column('status', sa.VARCHAR(length=10), nullable=False),
+    sa.Column('attempts', sa.INTEGER(), nullable=False),
+    sa.Column('last_error', sa.VARCHAR(length=1000), nullable=True),
+    sa.Column('next_attempt_at', sa.DATETIME(), nullable=True),
+    sa.Column('created_at', sa.DATETIME(), nullable=False),
+    sa.Column('sent_at', sa.DATETIME(), nullable=True),
+    sa.Column('created_by_id', sa.INTEGER(), nullable=True),
+    sa.Column('org_id', sa.INTEGER(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_outbox_messages_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_outbox_messages_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_messages'))
+    )
+    op.create_index(op.f('ix_outbox_messages_status'), 'outbox_messages', ['status'], unique=False)
+    op.create_index(op.f('ix_outbox_messages_org_id'), 'outbox_messages', ['org_id'], unique=False)
+    op.create_table('activity_entries',
+    sa.Column('id', sa.INTEGER(), nullable=False),
+    sa.Column('seq', sa.INTEGER(), nullable=False),
+    sa.Column('created_at', sa.DATETIME(), nullable=False),
+    sa.Column('actor_id', sa.INTEGER(), nullable=True),
+    sa.Column('actor_email', sa.VARCHAR(length=254), nullable=False),
+    sa.Column('action', sa.VARCHAR(length=80), nullable=False),
+    sa.Column('object_type', sa.VARCHAR(length=40), nullable=False),
+    sa.Column('object_id', sa.INTEGER(), nullable=True),
+    sa.Column('summary', sa.VARCHAR(length=500), nullable=False),
+    sa.Column('details', sqlite.JSON(), nullable=False),
+    sa.Column('prev_hash', sa.VARCHAR(length=64), nullable=False),
+    sa.Column('hash', sa.VARCHAR(length=64), nullable=False),
+    sa.Column('org_id', sa.INTEGER(), nullable=False),
+    sa.Column('hash_version', sa.INTEGER(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_activity_entries_actor_id_users')),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_activity_entries_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_entries')),
+    sa.UniqueConstraint('org_id', 'seq', name=op.f('uq_activity_entries_org_id_seq'))
+    )
+    op.create_index(op.f('ix_activity_entries_org_id'), 'activity_entries', ['org_id'], unique=False)
+    op.create_index(op.f('ix_activity_entries_object'), 'activity_entries', ['object_type', 'object_id'], unique=False)
+    op.create_table('activity_checkpoints',
+    sa.Column('id', sa.INTEGER(), nullable=False),
+    sa.Column('seq', sa.INTEGER(), nullable=False),
+    sa.Column('entry_id', sa.INTEGER(), nullable=False),
+    sa.Column('head_hash', sa.VARCHAR(length=64), nullable=False),
+    sa.Column('created_at', sa.DATETIME(), nullable=False),
+    sa.Column('mac', sa.VARCHAR(length=64), nullable=False),
+    sa.Column('org_id', sa.INTEGER(), nullable=False),
+    sa.ForeignKeyConstraint(['org_id'], ['organizations.id'], name=op.f('fk_activity_checkpoints_org_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_checkpoints'))
+    )
+    op.create_index(op.f('ix_activity_checkpoints_org_seq'), 'activity_checkpoints', ['org_id', 'seq'], unique=False)
+    op.create_index(op.f('ix_activity_checkpoints_org_id'), 'activity_checkpoints', ['org_id'], unique=False)
+    op.create_table('password_resets',
+    sa.Column('id', sa.INTEGER(), nullable=False),
+    sa.Column('user_id', sa.INTEGER(), nullable=False),
+    sa.Column('token_hash', sa.VARCHAR(length=64), nullable=False),
+    sa.Column('created_at', sa.DATETIME(), nullable=False),
+    sa.Column('expires_at', sa.DATETIME(), nullable=False),
+    sa.Column('used_at', sa.DATETIME(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_resets_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_resets')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_resets_token_hash'))
+    )
+    op.create_index(op.f('ix_password_resets_user_id'), 'password_resets', ['user_id'], unique=False)
+    op.drop_index(op.f('ix_questionnaire_signals_org_id'), table_name='questionnaire_signals')
+    op.drop_index(op.f('ix_questionnaire_signals_assignment_id'), table_name='questionnaire_signals')
+    op.drop_index('ix_qsignal_org_supplier', table_name='questionnaire_signals')
+    op.drop_table('questionnaire_signals')
+    op.drop_index(op.f('ix_questionnaire_evidence_org_id'), table_name='questionnaire_evidence')
+    op.drop_index(op.f('ix_questionnaire_evidence_assignment_id'), table_name='questionnaire_evidence')
+    op.drop_table('questionnaire_evidence')
+    op.drop_index(op.f('ix_questionnaire_consents_supplier_org_id'), table_name='questionnaire_consents')
+    op.drop_index(op.f('ix_questionnaire_consents_org_id'), table_name='questionnaire_consents')
+    op.drop_index(op.f('ix_questionnaire_consents_assignment_id'), table_name='questionnaire_consents')
+    op.drop_table('questionnaire_consents')
+    op.drop_index(op.f('ix_questionnaire_assignments_org_id'), table_name='questionnaire_assignments')
+    op.drop_index(op.f('ix_questionnaire_assignments_campaign_id'), table_name='questionnaire_assignments')
+    op.drop_index('ix_qassign_org_supplier', table_name='questionnaire_assignments')
+    op.drop_index('ix_qassign_org_status', table_name='questionnaire_assignments')
+    op.drop_index('ix_qassign_org_due', table_name='questionnaire_assignments')
+    op.drop_index('ix_qassign_addressee', table_name='questionnaire_assignments')
+    op.drop_table('questionnaire_assignments')
+    op.drop_index(op.f('ix_questionnaire_campaigns_org_id'), table_name='questionnaire_campaigns')
+    op.drop_table('questionnaire_campaigns')
