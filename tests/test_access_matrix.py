@@ -6,8 +6,11 @@ for each domain package. Each holds
 - ACCESS: endpoint -> what its decorator says (PUBLIC, ANY_USER or a frozenset of roles);
 - MAKERS: how to make the value of a URL argument, `maker(db, org, user)`, keyed by the
   argument's name or by (endpoint, name) when an endpoint needs a different object;
-- optionally KINDS: endpoint -> the org kinds whose members may call it (default: any), and
-  UNKNOWN: argument name -> `maker()` of a value nobody owns (for public token routes).
+- optionally KINDS: endpoint -> the org kinds whose members may call it (default: any),
+  UNKNOWN: argument name -> `maker()` of a value nobody owns (for public token routes), and
+  SHARED: (endpoint, argument) pairs that name data every tenant shares (a built-in
+  questionnaire template's key), which the cross-tenant probe leaves out: there is no other
+  tenant's copy to ask for.
 A route missing from every table, an entry for a route that does not exist, or a decorator
 that disagrees with its entry fails.
 
@@ -61,6 +64,7 @@ ACCESS: dict[str, object] = {}
 TABLE_MAKERS: dict[object, Any] = {}
 KINDS: dict[str, frozenset[str]] = {}
 UNKNOWN: dict[str, Any] = {}
+SHARED: set[tuple[str, str]] = set()
 OVERLAPS: list[str] = []
 for _table in TABLES:
     OVERLAPS += [f"{e} in {_table.__name__} and another table"
@@ -69,6 +73,7 @@ for _table in TABLES:
     TABLE_MAKERS.update(getattr(_table, "MAKERS", {}))
     KINDS.update(getattr(_table, "KINDS", {}))
     UNKNOWN.update(getattr(_table, "UNKNOWN", {}))
+    SHARED.update(getattr(_table, "SHARED", ()))
 
 # Makers registered the old way (register_arg, at the end of this file).
 ARG_MAKERS: dict[str, Any] = {}
@@ -237,7 +242,7 @@ def cross_tenant_failures(app, db, principal) -> tuple[list[str], int]:
     failures = []
     probed = 0
     for rule, method in _rules(app):
-        if not rule.arguments:
+        if not rule.arguments or all((rule.endpoint, a) in SHARED for a in rule.arguments):
             continue
         public = ACCESS[rule.endpoint] == PUBLIC
         if public:

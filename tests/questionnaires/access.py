@@ -74,6 +74,9 @@ def _template_key(db, org, user):
     return "recruitment"
 
 
+# Built-in templates belong to no tenant: every buyer reads the same "recruitment".
+SHARED = {("questionnaires_api.get_template", "key"), ("questionnaires_api.send", "key")}
+
 MAKERS: dict[object, object] = {
     "assignment_id": _assignment_id,
     "key": _template_key,
