@@ -1,0 +1,1 @@
+"""Questionnaires: versioned templates, answers, ILO indicator signals, assignments."""
