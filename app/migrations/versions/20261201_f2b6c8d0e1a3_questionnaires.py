@@ -1,7 +1,7 @@
 """questionnaires: campaigns, assignments, signals, evidence files, consents
 
 Revision ID: f2b6c8d0e1a3
-Revises: b4d8f2e3c5a7
+Revises: 9c1d2e3f4a5b
 Create Date: 2026-12-01 11:30:00.000000
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 import app.db
 
 revision: str = 'f2b6c8d0e1a3'
-down_revision: str | None = 'b4d8f2e3c5a7'
+down_revision: str | None = '9c1d2e3f4a5b'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
