@@ -54,11 +54,18 @@ def _count(session, org_id: int, supplier_id: int) -> int:
     return supplier_assignment_count(session, org_id, supplier_id)
 
 
+# The portal API is opened by the link's token in the path, which a forged cross-site request
+# cannot know; its JSON bodies cannot come from a plain form either. No cookie, no CSRF token.
+PORTAL_API = ("questionnaires_api.save_answers", "questionnaires_api.submit")
+
+
 def _init(app: Flask) -> None:
     from app.queue import daily
+    from app.security import CSRF_EXEMPT_ENDPOINTS
     from questionnaires import receivers
     from questionnaires.jobs import daily_reminders
 
+    CSRF_EXEMPT_ENDPOINTS.update(PORTAL_API)
     receivers.connect()
     daily(daily_reminders, app)
 

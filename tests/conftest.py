@@ -26,6 +26,11 @@ def _database_url(tmp_root) -> str:
     return f"sqlite:///{tmp_root / 'test.db'}"
 
 
+# The session's app, for helpers that run outside a test's app (access-table makers that call
+# services needing configuration, such as the questionnaire link's key).
+CURRENT_APP: list = []
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     root = tmp_path_factory.mktemp("tierlight")
@@ -52,6 +57,7 @@ def app(tmp_path_factory):
             conn.execute(text("CREATE SCHEMA public"))
     with application.app_context():
         command.upgrade(alembic_config(url), "head")
+    CURRENT_APP[:] = [application]
     yield application
     engine.dispose()
 

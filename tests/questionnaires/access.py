@@ -40,6 +40,13 @@ KINDS: dict[str, frozenset[str]] = {
 def sent_assignment(db, org, *, status: str = "sent"):
     """(assignment, raw token): `recruitment` sent by `org` if it is a buyer; for a supplier
     organisation, by a new buyer whose supplier record is connected to it."""
+    from flask import has_app_context
+
+    from tests.conftest import CURRENT_APP
+
+    if not has_app_context():
+        with CURRENT_APP[0].app_context():
+            return sent_assignment(db, org, status=status)
     from questionnaires import services
     from questionnaires.models import Assignment
     from tests.factories import make_org, make_user

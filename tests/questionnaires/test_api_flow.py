@@ -96,7 +96,7 @@ def test_answer_through_the_link_and_the_buyer_sees_the_signals(sent):
                       headers=headers).json["status"] == "opened"
 
     empty = client.post(f"/api/v1/portal/{token}/submit", json={})
-    assert empty.status_code == 422
+    assert empty.status_code == 422, empty.text
     named = {d["field"] for d in empty.json["error"]["details"]}
     assert "workers_paid_fees" in named and "attestation.name" in named
 
