@@ -56,8 +56,10 @@ class Condition:
 
 
 def is_number(value: Any) -> bool:
-    return (not isinstance(value, bool) and isinstance(value, int | float)
-            and math.isfinite(value))
+    # An int of any size is finite (math.isfinite would overflow on 10**400).
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def is_answered(value: Any) -> bool:

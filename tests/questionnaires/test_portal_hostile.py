@@ -55,7 +55,8 @@ def test_nul_bytes_and_control_characters_are_refused(app, db, token):
 def test_other_scripts_and_markup_are_kept_as_text(app, db, token):
     assignment_id, raw = token
     client = app.test_client()
-    portal = client.get(f"/api/v1/portal/{raw}").json
+    portal = client.put(f"/api/v1/portal/{raw}/answers",
+                        json={"answers": {"uses_recruitment_agencies": True}}).json
     texts = [q["code"] for s in portal["sections"] for q in s["questions"]
              if q["type"] == "text" and q["visible"]]
     assert texts, "the recruitment template has visible free-text questions"
