@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,8 @@ class FxRates:
     source: str
     as_of: str
     note: str
+    # currency -> "ecb", "peg", "indicative" (approximate: the ECB does not publish it)
+    basis: Mapping[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -61,7 +63,7 @@ def fx_rates() -> FxRates:
     if data.get("base") != "USD" or not all(is_number(r) and r > 0 for r in rates.values()):
         raise ValueError(f"{FX_FILE}: rates must be positive numbers of units per USD")
     return FxRates(units_per_usd=dict(rates), source=data["source"], as_of=data["as_of"],
-                   note=data["note"])
+                   note=data["note"], basis=dict(data.get("basis", {})))
 
 
 def _amount(value: float) -> str:
@@ -96,6 +98,10 @@ def fee_months(fee_amount: Any, fee_currency: str | None, monthly_wage: Any,
     if rates is None:
         table = fx_rates()
         rates, as_of = table.units_per_usd, f" (rates of {table.as_of})"
+        rough = [c for c in dict.fromkeys((fee_currency, wage_currency))
+                 if table.basis.get(c) == "indicative"]
+        if rough:
+            as_of = f" (rates of {table.as_of}; {', '.join(rough)} at an indicative rate)"
     missing = [c for c in dict.fromkeys((fee_currency, wage_currency))
                if not (is_number(rates.get(c)) and rates[c] > 0)]
     if missing:

@@ -419,7 +419,7 @@ def test_currencies_offered_have_rates(code):
 
 def test_fx_file_has_its_provenance_and_matches_the_docs():
     rates = fx_rates()
-    assert rates.as_of == "2024-12-31" and rates.source and rates.note
+    assert rates.as_of == "2026-10-30" and rates.source and rates.note
     doc = (Path(docgen.DOC)).read_text(encoding="utf-8")
     assert f"as of {rates.as_of}" in doc
     documented = {c: float(r) for c, r in re.findall(r"\| ([A-Z]{3}) \| ([0-9.]+) ", doc)}

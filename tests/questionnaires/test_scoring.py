@@ -177,7 +177,7 @@ def test_fee_in_another_currency_is_converted_at_the_documented_rate():
     assert months > 1 and signal.strength == "strong"
     assert signal.note == (
         f"Fee of 150,000 NPR ({150_000 / rates['NPR']:,.2f} USD) is {months:.1f} months of the "
-        f"1,700 MYR ({1_700 / rates['MYR']:,.2f} USD) monthly wage (rates of 2024-12-31)")
+        f"1,700 MYR ({1_700 / rates['MYR']:,.2f} USD) monthly wage (rates of 2026-10-30)")
 
 
 @pytest.mark.parametrize("wage_currency", [None, "USD"])
@@ -229,9 +229,10 @@ def test_fee_months(args, months, why):
 
 
 def test_fee_months_uses_the_shipped_rates_by_default():
-    months, why = fee_months(4470, "MYR", 500, "USD")
-    assert months == pytest.approx(2.0)
-    assert why.endswith("(rates of 2024-12-31)")
+    myr = fx_rates().units_per_usd["MYR"]
+    months, why = fee_months(round(1000 * myr, 2), "MYR", 500, "USD")
+    assert months == pytest.approx(2.0, rel=1e-4)
+    assert why.endswith("(rates of 2026-10-30)")
 
 
 @pytest.mark.parametrize(("strengths", "expected"), [
