@@ -42,6 +42,9 @@ supplier_connected = _signals.signal("supplier-connected")
 # supplier_id, linked_org_id: the organisation the record linked to until the buyer
 # disconnected it; the supplier keeps its own answers
 supplier_disconnected = _signals.signal("supplier-disconnected")
+# supplier_id, assignment_id: a supplier submitted a questionnaire to the buyer (org_id); its
+# indicator signals are stored (questionnaire_signals), for risk to read
+questionnaire_submitted = _signals.signal("questionnaire-submitted")
 
 _PENDING = "tierlight_pending_signals"
 log = logging.getLogger(__name__)
@@ -70,6 +73,3 @@ def _deliver(signal: Signal, sender: str, kwargs: dict[str, Any]) -> None:
 def _forget(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
-
-# A supplier submitted a questionnaire: org_id (the buyer), supplier_id, assignment_id.
-questionnaire_submitted = _signals.signal("questionnaire-submitted")
