@@ -35,6 +35,13 @@ supplier_archived = _signals.signal("supplier-archived")
 supplier_restored = _signals.signal("supplier-restored")
 # supplier_id (already gone from the database)
 supplier_purged = _signals.signal("supplier-purged")
+# supplier_id, linked_org_id: the buyer's record (org_id) now links to that supplier
+# organisation (its contact accepted the invitation); what was addressed to the supplier
+# can now be addressed to the organisation
+supplier_connected = _signals.signal("supplier-connected")
+# supplier_id, linked_org_id: the organisation the record linked to until the buyer
+# disconnected it; the supplier keeps its own answers
+supplier_disconnected = _signals.signal("supplier-disconnected")
 
 _PENDING = "tierlight_pending_signals"
 log = logging.getLogger(__name__)

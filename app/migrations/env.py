@@ -2,7 +2,8 @@
 
 from alembic import context
 
-import suppliers.models  # noqa: F401 - registers the tables on Base.metadata
+import questionnaires.models  # noqa: F401 - registers the tables on Base.metadata
+import suppliers.models  # noqa: F401
 from app.db import Base, make_engine
 
 config = context.config
