@@ -19,7 +19,7 @@ from werkzeug.exceptions import Gone
 from app.auth.models import User
 from app.db import get_session
 from app.deferred import after_request_write
-from app.errors import AppError, Conflict, ValidationFailed
+from app.errors import AppError, Conflict, ValidationFailed, field_error
 from questionnaires import definitions, logic, services
 from questionnaires.conditions import Condition
 from questionnaires.models import Assignment, Evidence
@@ -344,6 +344,7 @@ def serve_evidence(evidence: Evidence):
     response = send_file(path, mimetype=content_type, as_attachment=True,
                          download_name=evidence_service.clean_filename(evidence.filename),
                          conditional=False, max_age=0)
+    response.headers["Content-Type"] = content_type  # as stored: werkzeug would add a charset
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -383,9 +384,11 @@ def upload_workbook(door: Door):
 
 def start_from_earlier(door: Door):
     _must_be_editable(door)
+    source = request.form.get("source", "")
+    if not (source.isascii() and source.isdigit() and len(source) < 10):
+        raise field_error("source", "Choose the earlier questionnaire to start from.")
     db = get_session()
-    consent = services.start_from(db, door.assignment, request.form.get("source"),
-                                  user=current_user)
+    consent = services.start_from(db, door.assignment, int(source), user=current_user)
     db.commit()
     flash(door.t("reused", count=consent.answers_copied), "success")
     return redirect(door.url("page"), 303)
