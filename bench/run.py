@@ -16,6 +16,7 @@ RUNS = [
     ["bench_import.py", "--rows", "100000"],
     ["bench_network_api.py", "--suppliers", "20000"],
     ["bench_web.py"],
+    ["bench_scoring.py"],
 ]
 
 
