@@ -23,7 +23,7 @@ from app.errors import AppError, Conflict, ValidationFailed, field_error
 from questionnaires import definitions, logic, services
 from questionnaires.conditions import Condition
 from questionnaires.models import Assignment, Evidence
-from questionnaires.portal_text import LANGUAGE_NAMES, t
+from questionnaires.portal_text import LANGUAGE_NAMES, day, t
 from questionnaires.queries import evidence_of
 from questionnaires.services import evidence as evidence_service
 from questionnaires.states import EDITABLE
@@ -66,6 +66,9 @@ class Door:
 
     def t(self, key: str, **values: Any) -> str:
         return t(self.lang, key, **values)
+
+    def day(self, value: Any) -> str:
+        return day(self.lang, value)
 
 
 def mark_opened_later(door: Door) -> None:
@@ -170,6 +173,7 @@ def page_context(door: Door, section_code: str | None, *, errors: dict[str, str]
         "description": definitions.tr(template.description, lang), "section": section,
         "section_title": definitions.tr(section.title, lang), "questions": questions,
         "nav": nav, "answered": answered, "total": total,
+        "step": index + 1, "steps": len(template.sections),
         "previous": template.sections[index - 1] if index > 0 else None,
         "next": template.sections[index + 1] if index + 1 < len(template.sections) else None,
         "js_context": json.dumps({"visible": sorted(visible - here), "answers": context}),
@@ -242,7 +246,10 @@ def save_page(door: Door):
     anchor = _files(door, section)
     db.commit()
     after = logic.visible_codes(template, a.answers or {})
-    appeared = [c for c in here if c in after and c not in before
+    # Questions the saved answers reveal that the page did not show (without JavaScript, or
+    # the script's view differed): the supplier stays to see them.
+    posted = set(request.form.getlist("_q"))
+    appeared = [c for c in here if c in after and c not in before and c not in posted
                 and not logic.is_answered((a.answers or {}).get(c))]
     if appeared:
         flash(door.t("new_questions"), "info")

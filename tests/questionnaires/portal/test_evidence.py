@@ -43,7 +43,7 @@ def draft(db, buyer):
      "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     (office_file("xlsx"), "fees.xlsx",
      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("worker,fee\nA,0\n".encode(), "fees.csv", "text/csv; charset=utf-8"),
+    (b"worker,fee\nA,0\n", "fees.csv", "text/csv; charset=utf-8"),
     ("Política de contratación".encode(), "policy.txt", "text/plain; charset=utf-8"),
 ])
 def test_accepted_files_are_stored_by_content(app, db, draft, evidence_folder, data, name,
@@ -147,7 +147,7 @@ def _stored(app, db, a, data=PDF, name="licence.pdf") -> Evidence:
 
 def test_the_supplier_downloads_by_link_as_an_attachment(app, client, db, draft):
     a, token = draft
-    found = _stored(app, db, a, "Fees,0\n".encode(), "fees list.csv")
+    found = _stored(app, db, a, b"Fees,0\n", "fees list.csv")
     response = client.get(f"/portal/{token}/evidence/{found.id}")
     assert response.status_code == 200 and response.data == b"Fees,0\n"
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -156,7 +156,7 @@ def test_the_supplier_downloads_by_link_as_an_attachment(app, client, db, draft)
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
     response.close()
-    other, other_token = make_assignment(db, a.organization, answers=dict(SHOWN))
+    _other, other_token = make_assignment(db, a.organization, answers=dict(SHOWN))
     db.commit()
     assert client.get(f"/portal/{other_token}/evidence/{found.id}").status_code == 404
 
@@ -190,7 +190,7 @@ def test_uploading_and_removing_through_the_page(client, db, draft):
 
 
 def test_the_api_takes_a_file_and_answers_413_415_409(client, db, buyer, draft):
-    a, token = draft
+    _a, token = draft
     url = f"/api/v1/portal/{token}/evidence/{CODE}"
     good = client.post(url, data={"file": (io.BytesIO(PDF), "licence.pdf")})
     assert good.status_code == 201, good.text
@@ -201,7 +201,7 @@ def test_the_api_takes_a_file_and_answers_413_415_409(client, db, buyer, draft):
     assert html.status_code == 415 and html.json["error"]["details"][0]["field"] == "file"
     assert client.post(f"/api/v1/portal/{token}/evidence/nope",
                        data={"file": (io.BytesIO(PDF), "a.pdf")}).status_code == 404
-    done, done_token = make_assignment(db, buyer, status="submitted", answers=dict(SHOWN))
+    _done, done_token = make_assignment(db, buyer, status="submitted", answers=dict(SHOWN))
     db.commit()
     assert client.post(f"/api/v1/portal/{done_token}/evidence/{CODE}",
                        data={"file": (io.BytesIO(PDF), "a.pdf")}).status_code == 409

@@ -68,7 +68,7 @@ def test_saving_a_section_keeps_the_draft_for_later(client, db, sent):
 
 
 def test_save_and_continue_goes_to_the_next_section(client, db, sent):
-    a, token = sent
+    _a, token = sent
     response = _save(client, token, "recruitment_channels",
                      {"migrant_workers_employed": "no", "uses_recruitment_agencies": "no"},
                      action="continue")
@@ -77,7 +77,7 @@ def test_save_and_continue_goes_to_the_next_section(client, db, sent):
 
 
 def test_a_conditional_question_appears_after_workers_paid_fees_yes(client, db, sent):
-    a, token = sent
+    _a, token = sent
     before = client.get(f"/portal/{token}?section=fees")
     assert not is_shown(before.text, "fee_amount")
     assert "data-show-if" in fieldset(before.text, "fee_amount")  # portal.js re-evaluates it
@@ -178,14 +178,14 @@ def test_a_returned_questionnaire_shows_the_comment_and_can_be_edited(client, db
 
 def test_unknown_accepted_and_expired_links_are_404(client, db, buyer):
     assert client.get("/portal/" + "x" * 43).status_code == 404
-    accepted, token = make_assignment(db, buyer, status="accepted")
+    _accepted, token = make_assignment(db, buyer, status="accepted")
     db.commit()
     assert client.get(f"/portal/{token}").status_code == 404
     assert client.get(f"/portal/{token}/submit").status_code == 404
 
 
 def test_the_link_opens_only_its_own_assignment(client, db, buyer, sent):
-    a, token = sent
+    _a, _token = sent
     other, _ = make_assignment(db, buyer)
     db.commit()
     # No route takes an assignment id next to a token: the login pages refuse the link holder.
@@ -194,7 +194,7 @@ def test_the_link_opens_only_its_own_assignment(client, db, buyer, sent):
 
 
 def test_spanish_by_query_and_chinese_by_accept_language(client, db, sent):
-    a, token = sent
+    _a, token = sent
     es = client.get(f"/portal/{token}?lang=es")
     assert definitions.tr(RECRUITMENT.question("migrant_workers_employed").text, "es") in es.text
     assert "Guardar borrador" in es.text and 'lang="es"' in es.text

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.db import utcnow
 from questionnaires import definitions
 from questionnaires.models import Assignment, Consent
+from questionnaires.portal_text import day
 from tests.conftest import csrf_from, login
 from tests.factories import make_org, make_user
 from tests.questionnaires.factories import make_assignment, make_supplier_org
@@ -64,7 +65,7 @@ def test_a_supplier_user_answers_and_submits_through_the_login(client, db, buyer
 
 def test_assignments_not_addressed_to_the_user_are_404_and_buyers_are_refused(client, db,
                                                                                buyer):
-    org, user = make_supplier_org(db)
+    _org, user = make_supplier_org(db)
     other_org, _ = make_supplier_org(db)
     theirs, _ = make_assignment(db, buyer, linked_org=other_org)
     unconnected, _ = make_assignment(db, buyer)
@@ -98,7 +99,7 @@ def test_start_from_earlier_answers_offers_consent_and_copies_only_after_it(clie
     db.commit()
     _signed_in(client, user)
     page = client.get(f"/supplier/questionnaires/{new.id}")
-    date = f"{earlier.submitted_at:%d %b %Y}"
+    date = day("en", earlier.submitted_at)
     assert (f"Copy your answers submitted to Northwind Apparel on {date} into this "
             "questionnaire. Harbour Retail will see them only when you submit.") in page.text
     assert "INTERNAL" not in page.text and "doubt" not in page.text

@@ -45,7 +45,7 @@ def _fill(book, answers: dict[str, object]) -> bytes:
 
 
 def test_the_workbook_lists_every_question_with_its_rules(client, db, buyer):
-    a, token = make_assignment(db, buyer, status="in_progress", answers={
+    _a, token = make_assignment(db, buyer, status="in_progress", answers={
         "workers_paid_fees": True, "fee_amount": 1500, "agency_countries": "=HYPERLINK(1)"})
     db.commit()
     book = _download(client, token)
@@ -149,14 +149,14 @@ def test_the_api_round_trip_in_spanish(client, db, buyer):
 ])
 def test_hostile_and_other_files_go_through_the_shared_guards(client, db, buyer, data, name,
                                                               status):
-    a, token = make_assignment(db, buyer, status="opened")
+    _a, token = make_assignment(db, buyer, status="opened")
     db.commit()
     response = client.post(f"/api/v1/portal/{token}/workbook", **multipart(file=(data, name)))
     assert response.status_code == status, response.text
 
 
 def test_uploading_after_submit_is_409(client, db, buyer):
-    a, token = make_assignment(db, buyer, status="submitted")
+    _a, token = make_assignment(db, buyer, status="submitted")
     db.commit()
     data = b"code,answer\nworkers_paid_fees,yes\n"
     response = client.post(f"/api/v1/portal/{token}/workbook",
