@@ -58,8 +58,10 @@ def _xlsx_value(sheet: Any, value: object) -> object:
 
 
 def write_xlsx(path_or_buffer: Any,
-               sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> None:
-    """Stream a workbook: bold frozen header, widths from the first rows, text never a formula."""
+               sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[object]]]], *,
+               filters: bool = False) -> None:
+    """Stream a workbook: bold frozen header, widths from the first rows, text never a formula;
+    `filters` adds a filter button to each header cell."""
     if not sheets:
         raise ValueError("write_xlsx needs at least one sheet")
     workbook = openpyxl.Workbook(write_only=True)
@@ -79,8 +81,12 @@ def write_xlsx(path_or_buffer: Any,
             cell.data_type, cell.font = "s", bold
             cells.append(cell)
         sheet.append(cells)
+        count = 0
         for row in chain(sample, row_iter):
             sheet.append([_xlsx_value(sheet, v) for v in row])
+            count += 1
+        if filters and header:
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     workbook.save(path_or_buffer)
 
 

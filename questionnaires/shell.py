@@ -68,15 +68,19 @@ def _init(app: Flask) -> None:
     CSRF_EXEMPT_ENDPOINTS.update(PORTAL_API)
     receivers.connect()
     daily(daily_reminders, app)
+    from app.security import CSRF_EXEMPT_ENDPOINTS
+    from questionnaires.api_files import CSRF_EXEMPT
+
+    CSRF_EXEMPT_ENDPOINTS.update(CSRF_EXEMPT)  # token-in-URL JSON routes: no session to forge
 
 
 def contribution() -> Package:
-    from questionnaires import api, cli, demo, portal_views, views
+    from questionnaires import api, api_files, cli, demo, portal_views, views
     from questionnaires.schemas import OPENAPI_SCHEMAS
 
     return Package(
         name="questionnaires",
-        blueprints=(views.bp, portal_views.bp, api.bp),
+        blueprints=(views.bp, portal_views.bp, api.bp, api_files.bp),
         cli_groups=(cli.cli,),
         nav=(
             NavItem("Questionnaires", "questionnaires.index", NETWORK_EDITORS, order=30),
@@ -87,7 +91,7 @@ def contribution() -> Package:
             DashboardCard("Questionnaires to answer", SUPPLIER_ROLES, _supplier_card, order=5),
         ),
         seeders=(Seeder(demo.seed, order=30),),
-        openapi_schemas=OPENAPI_SCHEMAS,
+        openapi_schemas={**OPENAPI_SCHEMAS, **api_files.OPENAPI_SCHEMAS},
         supplier_panels=(SupplierPanel("Questionnaires", "questionnaires/_supplier_panel.html",
                                        NETWORK_EDITORS, _panel, order=20),),
         reference_counters=(ReferenceCounter("questionnaires", _count),),
