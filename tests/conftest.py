@@ -42,6 +42,7 @@ def app(tmp_path_factory):
             "SECRET_KEY": "test-secret-key-not-for-production",
             "INSTANCE_PATH": str(root),
             "UPLOAD_FOLDER": str(root / "uploads"),
+            "EVIDENCE_FOLDER": str(root / "evidence"),
             "PASSWORD_HASH_FAST": True,
             "QUEUE_IMMEDIATE": True,  # jobs run at once; tests of the worker start real ones
             "RATELIMIT_ENABLED": True,

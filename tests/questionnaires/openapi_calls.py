@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 from tests.conftest import CURRENT_APP
 from tests.questionnaires.access import sent_assignment
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def success_calls(db, user, client) -> dict:
@@ -15,6 +19,9 @@ def success_calls(db, user, client) -> dict:
         _answering, answering_token = sent_assignment(db, org)
         done, _done_token = sent_assignment(db, org)
         relink, _ = sent_assignment(db, org)
+        _w, workbook_token = sent_assignment(db, org)
+        _u, upload_token = sent_assignment(db, org)
+        _e, evidence_token = sent_assignment(db, org)
         services.save(db, done, {"migrant_workers_employed": False,
                                  "uses_recruitment_agencies": False,
                                  "workers_paid_fees": False}, actor=None)
@@ -45,4 +52,12 @@ def success_calls(db, user, client) -> dict:
             id=answering_token, headers={}, json={"answers": {"workers_paid_fees": True}}),
         ("post", "/api/v1/portal/{token}/submit"): dict(
             id=submit_token, headers={}, json={"attestation": {"name": "Ram", "title": "HR"}}),
+        ("get", "/api/v1/portal/{token}/workbook.xlsx"): dict(id=workbook_token, headers={}),
+        ("post", "/api/v1/portal/{token}/workbook"): dict(
+            id=upload_token, headers={}, content_type="multipart/form-data",
+            data={"file": (io.BytesIO(b"code,answer\nworkers_paid_fees,no\n"), "answers.csv")}),
+        ("post", "/api/v1/portal/{token}/evidence/{code}"): dict(
+            url=f"/api/v1/portal/{evidence_token}/evidence/recruitment_agreement_file",
+            headers={}, content_type="multipart/form-data",
+            data={"file": (io.BytesIO(PDF), "agreement.pdf")}),
     }
