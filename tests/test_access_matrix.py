@@ -7,7 +7,10 @@ for each domain package. Each holds
 - MAKERS: how to make the value of a URL argument, `maker(db, org, user)`, keyed by the
   argument's name or by (endpoint, name) when an endpoint needs a different object;
 - optionally KINDS: endpoint -> the org kinds whose members may call it (default: any), and
-  UNKNOWN: argument name -> `maker()` of a value nobody owns (for public token routes).
+  UNKNOWN: argument name -> `maker()` of a value nobody owns (for public token routes), and
+  SHARED_ARGS: argument names, or (endpoint, name), whose values are built-in reference data
+  owned by no organisation (a questionnaire template's key): the cross-tenant probe skips a
+  route whose every argument is one of them.
 A route missing from every table, an entry for a route that does not exist, or a decorator
 that disagrees with its entry fails.
 
@@ -61,6 +64,7 @@ ACCESS: dict[str, object] = {}
 TABLE_MAKERS: dict[object, Any] = {}
 KINDS: dict[str, frozenset[str]] = {}
 UNKNOWN: dict[str, Any] = {}
+SHARED: set[Any] = set()
 OVERLAPS: list[str] = []
 for _table in TABLES:
     OVERLAPS += [f"{e} in {_table.__name__} and another table"
@@ -69,6 +73,7 @@ for _table in TABLES:
     TABLE_MAKERS.update(getattr(_table, "MAKERS", {}))
     KINDS.update(getattr(_table, "KINDS", {}))
     UNKNOWN.update(getattr(_table, "UNKNOWN", {}))
+    SHARED.update(getattr(_table, "SHARED_ARGS", ()))
 
 # Makers registered the old way (register_arg, at the end of this file).
 ARG_MAKERS: dict[str, Any] = {}
@@ -240,6 +245,9 @@ def cross_tenant_failures(app, db, principal) -> tuple[list[str], int]:
         if not rule.arguments:
             continue
         public = ACCESS[rule.endpoint] == PUBLIC
+        if not public and all(a in SHARED or (rule.endpoint, a) in SHARED
+                              for a in rule.arguments):
+            continue  # nothing of another tenant's to name
         if public:
             values = {arg: unknown_value(rule, arg) for arg in rule.arguments}
         else:
