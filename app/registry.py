@@ -29,7 +29,8 @@ class NavItem:
 
 @dataclass(frozen=True)
 class DashboardCard:
-    """`load(session, user)` returns a list of {label, value, href?} for that user."""
+    """`load(session, user)` returns a list of {label, value, href?} for that user; an
+    empty list hides the card (roles say little alone: an admin of which kind?)."""
 
     title: str
     roles: frozenset[str]
@@ -200,6 +201,8 @@ def cards_for(session: Any, user: Any) -> list[dict[str, Any]]:
             continue
         items = load_safely(f'Dashboard card "{card.title}"', card.load, session, user)
         unavailable = items is UNAVAILABLE
+        if not unavailable and not items:
+            continue  # nothing for this user: no empty box
         shown.append({"title": card.title, "items": [] if unavailable else items,
                       "unavailable": unavailable})
     return shown

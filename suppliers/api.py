@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +15,7 @@ from app.errors import NotFound, ValidationFailed
 from app.tenancy import get_owned, owned
 from app.uploads import received_file
 from suppliers import queries, services
+from suppliers.connections import connection, connections
 from suppliers.exports import EXPORT_FORMATS, export_suppliers, import_template
 from suppliers.models import Relationship, Supplier
 from suppliers.schemas import relationship_json, supplier_input, supplier_json
@@ -27,6 +28,15 @@ editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
 
 def _org() -> int:
     return current_user.org_id
+
+
+def connection_link(raw: str) -> str:
+    """Where a connection invitation's link leads (suppliers.connect)."""
+    return url_for("suppliers.connect", token=raw, _external=True)
+
+
+def _one(db, supplier: Supplier) -> dict:
+    return supplier_json(supplier, connection(db, supplier))
 
 
 def _live(db, supplier_id: int) -> Supplier:
@@ -45,8 +55,11 @@ def _live(db, supplier_id: int) -> Supplier:
 def list_suppliers(query: dict):
     """Suppliers of your network, filtered by q, country, kind, tier, band; sorted by sort."""
     filters = queries.parse_filters(request.args)
-    return jsonify(paginate(get_session(), queries.supplier_query(_org(), filters),
-                            supplier_json))
+    db = get_session()
+    page = paginate(db, queries.supplier_query(_org(), filters), lambda s: s)
+    found = connections(db, page["items"])
+    page["items"] = [supplier_json(s, found[s.id]) for s in page["items"]]
+    return jsonify(page)
 
 
 @bp.post("/suppliers")
@@ -59,7 +72,7 @@ def create_supplier(body: dict):
         db, org_id=_org(), actor=current_user, values=supplier_input(body)
     )
     db.commit()
-    return jsonify(supplier_json(supplier)), 201
+    return jsonify(_one(db, supplier)), 201
 
 
 @bp.get("/suppliers/<int:supplier_id>")
@@ -67,7 +80,8 @@ def create_supplier(body: dict):
 @api_route(response="Supplier")
 def get_supplier(supplier_id: int):
     """One supplier, with its tier."""
-    return jsonify(supplier_json(_live(get_session(), supplier_id)))
+    db = get_session()
+    return jsonify(_one(db, _live(db, supplier_id)))
 
 
 @bp.patch("/suppliers/<int:supplier_id>")
@@ -82,7 +96,7 @@ def update_supplier(supplier_id: int, body: dict):
         db, supplier, actor=current_user, values=supplier_input(body), expected_version=version
     )
     db.commit()
-    return jsonify(supplier_json(supplier))
+    return jsonify(_one(db, supplier))
 
 
 @bp.delete("/suppliers/<int:supplier_id>")
@@ -96,6 +110,43 @@ def delete_supplier(supplier_id: int):
     """
     db = get_session()
     services.delete_supplier(db, _live(db, supplier_id), actor=current_user)
+    db.commit()
+    return "", 204
+
+
+@bp.post("/suppliers/<int:supplier_id>/connection")
+@editors
+@api_route(status=201, response="ConnectionInvitation", body="ConnectionInput",
+           errors=[404, 409], lookup_first=True)
+def invite_connection(supplier_id: int, body):
+    """Invite the supplier's contact `{email}` to connect; the single-use link goes by email.
+
+    Accepting it creates (or, signed in, links) the supplier's organisation on Tierlight. A
+    new invitation replaces the open one; a connected supplier is 409.
+    """
+    db = get_session()
+    supplier = _live(db, supplier_id)
+    body = body()  # another tenant's or an archived supplier is 404 whatever the body says
+    invitation = services.invite_contact(
+        db, supplier=supplier, actor=current_user, email=body["email"],
+        link_for=connection_link,
+    )
+    db.commit()
+    return jsonify(status="pending", email=invitation.email,
+                   expires_at=invitation.expires_at.isoformat()), 201
+
+
+@bp.delete("/suppliers/<int:supplier_id>/connection")
+@editors
+@api_route(status=204, errors=[404, 409])
+def disconnect(supplier_id: int):
+    """Disconnect the supplier's organisation (204); not connected: 409.
+
+    The supplier organisation keeps its own answers; it no longer sees what you address to
+    this record.
+    """
+    db = get_session()
+    services.disconnect(db, supplier=_live(db, supplier_id), actor=current_user)
     db.commit()
     return "", 204
 

@@ -2,8 +2,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Length
 
+from app.people.forms import NewPasswordMixin
 from suppliers.countries import country_choices
 from suppliers.kinds import KIND_LABELS, RELATIONSHIP_KINDS, SUPPLIER_KINDS
 
@@ -26,6 +27,7 @@ class SupplierForm(FlaskForm):
     os_id = StringField("Open Supply Hub OS ID")
     lei = StringField("LEI")
     duns = StringField("DUNS")
+    contact_email = StringField("Contact email", validators=[Length(max=254)])
     version = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -37,7 +39,8 @@ class SupplierForm(FlaskForm):
 
     def values(self) -> dict:
         fields = ("name", "external_id", "country", "kind", "sector", "products", "address",
-                  "workers", "migrant_workers", "female_workers", "os_id", "lei", "duns")
+                  "workers", "migrant_workers", "female_workers", "os_id", "lei", "duns",
+                  "contact_email")
         return {f: (getattr(self, f).data or None) for f in fields}
 
 
@@ -63,3 +66,17 @@ class ImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     pass
+
+
+class ContactForm(FlaskForm):
+    """Invite the supplier's contact to connect (the service checks the address)."""
+
+    email = StringField("Contact email", validators=[DataRequired(), Length(max=254)])
+
+
+class ConnectAccountForm(NewPasswordMixin, FlaskForm):
+    """Accept a connection invitation with a new account and a new supplier organisation."""
+
+    name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
+    organization = StringField("Your organisation's name on Tierlight",
+                               validators=[DataRequired(), Length(max=200)])

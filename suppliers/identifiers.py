@@ -1,18 +1,24 @@
-"""Validators for the public identifiers a supplier may carry (LEI, DUNS, Open Supply Hub OS ID)
-and for the worker counts. Each returns the canonical stored form or raises ValueError whose
-message is a sentence for the user."""
+"""Validators for the public identifiers a supplier may carry (LEI, DUNS, Open Supply Hub OS ID),
+for the worker counts and for the contact's email address. Each returns the canonical stored
+form or raises ValueError whose message is a sentence for the user."""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["validate_duns", "validate_lei", "validate_os_id", "validate_worker_counts",
-           "worker_count_problems"]
+__all__ = ["validate_duns", "validate_email", "validate_lei", "validate_os_id",
+           "validate_worker_counts", "worker_count_problems"]
 
 _LEI = re.compile(r"[A-Z0-9]{18}[0-9]{2}")
 _DUNS_SEPARATORS = re.compile(r"[\s\-.]")
 _DUNS = re.compile(r"[0-9]{9}")
 _OS_ID = re.compile(r"[A-Z]{2}[0-9]{7}[A-Z0-9]{6}")
+# An address mail servers take: RFC 5322 "atext" words (letters of any script too) before
+# the @, dot-separated labels after it. No quotes, brackets, spaces or control characters:
+# an address ends up in mail headers and on pages, so markup has no business in it.
+_ATEXT = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?"  # letters, digits, inner "-"
+_EMAIL = re.compile(rf"{_ATEXT}(?:\.{_ATEXT})*@(?:{_LABEL}\.)+{_LABEL}")
 
 
 def _text(value: object, label: str) -> str:
@@ -62,6 +68,19 @@ def validate_os_id(value: object) -> str:
             '"CN2019303BQ3FZP" (2 letters, 7 digits, 6 letters or digits).'
         )
     return os_id
+
+
+def validate_email(value: object) -> str:
+    """An email address, lower-cased (as accounts and invitations store them)."""
+    if not isinstance(value, str):
+        raise ValueError("An email address must be text.")
+    email = value.strip()
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in email):
+        raise ValueError("An email address cannot contain control characters.")
+    if len(email) > 254 or not _EMAIL.fullmatch(email) or len(email.split("@")[0]) > 64:
+        raise ValueError(f'"{_shown(email)}" is not an email address such as '
+                         '"name@example.com".')
+    return email.lower()
 
 
 def worker_count_problems(

@@ -77,6 +77,10 @@ class Supplier(TenantMixin, Base):
     linked_org_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="SET NULL"), index=True
     )
+    # When it was connected (services/connection.py); None while not connected.
+    connected_at: Mapped[datetime | None]
+    # The supplier's contact: where a connection invitation went. Not in the spreadsheets.
+    contact_email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)

@@ -10,8 +10,9 @@ from typing import Any
 
 from app.apischema import INT_ID, MAX_INT, NO_NUL, PAGE_QUERY, ApiResource, register_format
 from app.errors import ValidationFailed
+from suppliers.connections import Connection
 from suppliers.countries import normalise_country
-from suppliers.identifiers import validate_duns, validate_lei, validate_os_id
+from suppliers.identifiers import validate_duns, validate_email, validate_lei, validate_os_id
 from suppliers.kinds import RELATIONSHIP_KINDS, SUPPLIER_KINDS
 from suppliers.models import RISK_BANDS, Relationship, Supplier
 from suppliers.queries import SORTS
@@ -25,6 +26,7 @@ register_format("country", normalise_country)
 register_format("lei", validate_lei)  # null, not "", for none
 register_format("duns", validate_duns)
 register_format("os-id", validate_os_id)
+register_format("email", validate_email)
 
 
 def _text(limit: int, description: str = "") -> dict[str, Any]:
@@ -59,6 +61,23 @@ _IDENT_IN = {
     },
 }
 _WORKERS_NOTE = "not more than workers"
+_EMAIL_IN = {"type": "string", "format": "email", "maxLength": 254, "pattern": NO_NUL,
+             "examples": ["compliance@saigonstitch.example"]}
+CONNECTION = {
+    "type": "object", "required": ["status", "organization", "email"],
+    "description": "the record's link to a supplier organisation on Tierlight: none, pending "
+                   "(an invitation is open) or connected",
+    "properties": {
+        "status": {"type": "string", "enum": ["none", "pending", "connected"]},
+        "organization": {"type": ["object", "null"], "required": ["id", "name"],
+                         "properties": {"id": INT_ID, "name": {"type": "string"}}},
+        "email": {"type": ["string", "null"],
+                  "description": "who was invited while pending; else the contact"},
+        "connected_at": {"type": ["string", "null"], "format": "date-time"},
+        "expires_at": {"type": ["string", "null"], "format": "date-time",
+                       "description": "when the open invitation expires"},
+    },
+}
 
 
 def _risk(s: Any) -> dict[str, Any] | None:
@@ -87,15 +106,20 @@ SUPPLIER = ApiResource(
         "tier": {"type": ["integer", "null"], "minimum": 1,
                  "description": "shortest distance to your company; null when not connected"},
         "risk": RISK,
+        "contact_email": {"type": ["string", "null"], "maxLength": 254,
+                          "description": "the supplier's contact; a connection invitation "
+                                         "sets it"},
+        "connection": CONNECTION,
         "version": INT_ID | {"description": "send it back with PATCH to refuse stale edits"},
         "updated_at": {"type": ["string", "null"], "format": "date-time"},
     },
-    read_only=("id", "tier", "risk", "updated_at"),
+    read_only=("id", "tier", "risk", "connection", "updated_at"),
     required=("name", "country"),
     computed={
         "products": lambda s: list(s.products or []),
         "identifiers": lambda s: {k: getattr(s, k) for k in IDENTIFIER_FIELDS},
         "risk": _risk,
+        "connection": lambda s: None,  # filled in by supplier_json (it needs a query)
         "updated_at": lambda s: s.updated_at.isoformat() if s.updated_at else None,
     },
     inputs={
@@ -111,6 +135,10 @@ SUPPLIER = ApiResource(
                      "items": {"type": "string", "maxLength": 200, "pattern": NO_NUL},
                      "description": 'each item may hold several products separated by ";"'},
         "identifiers": _IDENT_IN,
+        "contact_email": {"type": ["string", "null"], "maxLength": 254, "pattern": NO_NUL,
+                          "anyOf": [{"format": "email"},
+                                    {"type": "string", "pattern": f"^[{_SPACE}]*$"}],
+                          "description": "null (or blank) clears it"},
     },
 )
 
@@ -179,10 +207,19 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
         "format": {"type": "string", "enum": ["xlsx", "csv"], "default": "xlsx"}}},
     "ImportQuery": {"type": "object", "properties": {
         "dry_run": {"type": "boolean", "default": False, "description": "validate only"}}},
+    "ConnectionInput": {"type": "object", "required": ["email"], "additionalProperties": False,
+                        "properties": {"email": _EMAIL_IN}},
+    "ConnectionInvitation": {
+        "type": "object", "required": ["status", "email", "expires_at"], "properties": {
+            "status": {"type": "string", "enum": ["pending"]},
+            "email": {"type": "string"},
+            "expires_at": {"type": "string", "format": "date-time"}}},
 }
 
-def supplier_json(s: Supplier) -> dict[str, Any]:
-    return SUPPLIER.dump(s)
+def supplier_json(s: Supplier, connection: Connection) -> dict[str, Any]:
+    """The supplier as the API answers it; `connection` from suppliers.connections (one
+    query for a whole page of suppliers)."""
+    return SUPPLIER.dump(s) | {"connection": connection.as_json()}
 
 
 def relationship_json(r: Relationship) -> dict[str, Any]:

@@ -7,10 +7,14 @@ from flask import url_for
 from app.auth.roles import NETWORK_EDITORS
 from app.registry import DashboardCard, NavItem, Package, ReferenceCounter, Seeder
 
+CONNECTORS = frozenset({"admin", "supplier"})  # of supplier organisations (services.connection)
+
 
 def _network_card(session, user) -> list[dict]:
     from suppliers.queries import counts
 
+    if user.organization.kind != "buyer":
+        return []  # "admin" is a role of every kind of organisation; networks are buyers'
     c = counts(session, user.org_id)
     index = url_for("suppliers.index")
     return [
@@ -25,22 +29,38 @@ def _network_card(session, user) -> list[dict]:
     ]
 
 
+def _buyers_card(session, user) -> list[dict]:
+    """For a supplier organisation's people: how many buyers are connected to it."""
+    from suppliers.connections import connected_buyers
+
+    if user.organization.kind != "supplier":
+        return []  # the card is for supplier organisations only (roles alone cannot say)
+    return [{"label": "buyers connected", "value": len(connected_buyers(session, user)),
+             "href": url_for("suppliers.connections")}]
+
+
 def contribution() -> Package:
-    from suppliers import api, cli, demo, queries, views
+    from suppliers import api, cli, connection_views, demo, demo_connections, queries
     from suppliers.schemas import OPENAPI_SCHEMAS
 
     return Package(
         name="suppliers",
-        blueprints=(views.bp, api.bp),
+        # The pages' blueprint (suppliers.views.bp), with the connection pages' routes added.
+        blueprints=(connection_views.bp, api.bp),
         cli_groups=(cli.cli,),
         nav=(
             NavItem("Suppliers", "suppliers.index", NETWORK_EDITORS, order=10),
             NavItem("Network", "suppliers.network_view", NETWORK_EDITORS, order=15),
             NavItem("Import", "suppliers.import_page", NETWORK_EDITORS, order=20),
             NavItem("Activity", "main.activity", NETWORK_EDITORS, order=90),
+            # Only supplier organisations have the supplier role; their admins have the card.
+            NavItem("Buyers", "suppliers.connections", frozenset({"supplier"}), order=10),
         ),
-        cards=(DashboardCard("Supply network", NETWORK_EDITORS, _network_card, order=10),),
-        seeders=(Seeder(demo.seed, order=10),),
+        cards=(
+            DashboardCard("Supply network", NETWORK_EDITORS, _network_card, order=10),
+            DashboardCard("Buyers", CONNECTORS, _buyers_card, order=10),
+        ),
+        seeders=(Seeder(demo.seed, order=10), Seeder(demo_connections.seed, order=15)),
         openapi_schemas=OPENAPI_SCHEMAS,
         reference_counters=(ReferenceCounter("relationships", queries.relationship_count),),
     )

@@ -27,8 +27,9 @@ from app.tenancy import get_owned
 from app.uploads import kept_file
 from suppliers import jobs, queries, services
 from suppliers.api import export_response, template_response
+from suppliers.connections import connection
 from suppliers.countries import country_choices, country_name
-from suppliers.forms import ConfirmForm, ImportForm, RelationshipForm, SupplierForm
+from suppliers.forms import ConfirmForm, ContactForm, ImportForm, RelationshipForm, SupplierForm
 from suppliers.kinds import KIND_LABELS, SUPPLIER_KINDS
 from suppliers.models import ImportJob, Relationship, Supplier
 
@@ -102,14 +103,18 @@ def create():
 
 @bp.get("/suppliers/<int:supplier_id>")
 @editors
-def detail(supplier_id: int):
+def detail(supplier_id: int, contact_form: ContactForm | None = None, status: int = 200):
     db = get_session()
     page = queries.supplier_page(db, _org(), supplier_id)
+    state = connection(db, page.supplier)
+    if contact_form is None:
+        contact_form = ContactForm(formdata=None, email=state.email or "")
     return render_template(
         "suppliers/detail.html", page=page, supplier=page.supplier,
         panels=panels_for(db, current_user, page.supplier),
-        rel_form=RelationshipForm(), confirm=ConfirmForm(),
-    )
+        rel_form=RelationshipForm(), confirm=ConfirmForm(), connection=state,
+        contact_form=contact_form,
+    ), status
 
 
 @bp.route("/suppliers/<int:supplier_id>/edit", methods=["GET", "POST"])

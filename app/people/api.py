@@ -77,13 +77,18 @@ def update_person(user_id: int, body):
 @api_route(status=201, response="AcceptedInvitation", body="AcceptInput", errors=[404, 409, 429],
            lookup_first=True)
 def accept_invitation(token: str, body):
-    """Accept an invitation `{name, password}` (no auth); used, expired or unknown: 404."""
+    """Accept an invitation `{name, password}` (no auth); used, expired or unknown: 404.
+
+    A supplier connection creates the supplier's organisation: `organization` names it when
+    the default (the buyer's name for the supplier) is taken.
+    """
     db = get_session()
     services.open_invitation(db, token)
     body = body()  # a used, expired or unknown link is 404 whatever the body says
     user = services.accept_invitation(
         db, token, name=body["name"], password=body["password"],
         fast_hash=current_app.config["PASSWORD_HASH_FAST"],
+        answers={"organization": body.get("organization")},
     )
     db.commit()
     return jsonify(email=user.email, organization=user.org.as_json(), id=user.id,
@@ -114,7 +119,11 @@ OPENAPI_SCHEMAS = {
                         "name": {"type": "string", "minLength": 1, "maxLength": 200,
                                  "pattern": NO_NUL},
                         "password": {"type": "string", "minLength": 1, "maxLength": 256,
-                                     "pattern": NO_NUL}}},
+                                     "pattern": NO_NUL},
+                        "organization": {
+                            "type": ["string", "null"], "maxLength": 200, "pattern": NO_NUL,
+                            "description": "supplier connections only: the name of the "
+                                           "supplier organisation to create"}}},
     "OutboxQuery": {"type": "object", "properties": {
         "status": {"type": "string", "enum": [*STATUSES, ""]}, **PAGE_QUERY}},
     "Person": {"type": "object", "required": ["id", "email", "name", "role", "active"],

@@ -7,7 +7,7 @@ opens nothing. Every step is recorded in the activity log.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -83,13 +83,27 @@ class Purpose:
     """What accepting an invitation does. Packages register theirs (register_purpose).
 
     `roles(org)` are the roles an invitation of this purpose may carry; `accept(session,
-    invitation, name=..., password=..., fast_hash=...)` creates or links the account and
-    returns the user.
+    invitation, name=..., password=..., fast_hash=..., **answers)` creates or links the
+    account and returns the user. `fields` names the extra answers accepting takes (passed
+    as keywords, None when not given); `page` is the endpoint of the package's own page for
+    these links (people.accept sends the person there).
     """
 
     name: str
     roles: Callable[[Organization], frozenset[str]]
     accept: Callable[..., User]
+    fields: tuple[str, ...] = ()
+    page: str | None = None
+
+
+@dataclass(frozen=True)
+class InvitationMail:
+    """The email of an invitation that is not to join the inviter's organisation; `context`
+    gets `link` and `expires` added."""
+
+    subject: str
+    template: str
+    context: Mapping[str, Any]
 
 
 PURPOSES: dict[str, Purpose] = {}
@@ -194,8 +208,13 @@ def invite(
     link_for: LinkFor,
     purpose: str = "join_org",
     data: dict[str, Any] | None = None,
+    mail: InvitationMail | None = None,
+    replace: bool = True,
 ) -> Invitation:
-    """Invite someone by email; the single-use link goes through the outbox."""
+    """Invite someone by email; the single-use link goes through the outbox.
+
+    `replace`: the new invitation revokes older open ones of the same purpose to the same
+    address (a purpose whose invitations differ by `data` replaces its own instead)."""
     email = clean_email(email)
     handler = PURPOSES.get(purpose)
     if handler is None:
@@ -208,14 +227,14 @@ def invite(
     ):
         raise Conflict(f"{email} already belongs to {org.name}.")
     now = utcnow()
-    # The newest invitation of the same kind replaces older ones still open.
-    session.execute(
-        update(Invitation)
-        .where(Invitation.org_id == org.id, Invitation.email == email,
-               Invitation.purpose == purpose, Invitation.accepted_at.is_(None),
-               Invitation.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+    if replace:  # the newest invitation of the same kind replaces older ones still open
+        session.execute(
+            update(Invitation)
+            .where(Invitation.org_id == org.id, Invitation.email == email,
+                   Invitation.purpose == purpose, Invitation.accepted_at.is_(None),
+                   Invitation.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
     raw = new_token()
     invitation = Invitation(
         org_id=org.id, email=email, role=role, purpose=purpose, data=data or {},
@@ -224,14 +243,15 @@ def invite(
     )
     session.add(invitation)
     session.flush()
+    mail = mail or InvitationMail(
+        subject=f"Invitation to join {org.name} on Tierlight", template="invitation",
+        context={"inviter": actor.name or actor.email, "org_name": org.name,
+                 "role_label": ROLE_LABELS.get(role, role)},
+    )
     queue_mail(
-        session, org_id=org.id, to=email, subject=f"Invitation to join {org.name} on Tierlight",
-        template="invitation", related=invitation, actor=actor,
-        context={
-            "inviter": actor.name or actor.email, "org_name": org.name,
-            "role_label": ROLE_LABELS.get(role, role), "link": link_for(raw),
-            "expires": _when(invitation.expires_at),
-        },
+        session, org_id=org.id, to=email, subject=mail.subject, template=mail.template,
+        related=invitation, actor=actor,
+        context={**mail.context, "link": link_for(raw), "expires": _when(invitation.expires_at)},
     )
     record(
         session, org_id=org.id, actor=actor, action="invitation.created", obj=invitation,
@@ -273,18 +293,9 @@ def existing_account(session: Session, invitation: Invitation) -> User | None:
     return session.scalar(select(User).where(User.email == invitation.email))
 
 
-def accept_invitation(
-    session: Session, raw: str, *, name: str, password: str, fast_hash: bool = False
-) -> User:
-    invitation = open_invitation(session, raw)
-    name = _clean_name(name)
-    if existing_account(session, invitation) is not None:
-        raise Conflict(
-            f"{invitation.email} already has a Tierlight account. Sign in with it, or ask "
-            "for an invitation to another address: one address belongs to one organisation."
-        )
-    check_password(password, invitation.email)
-    # Conditional update: of two racing accepts, exactly one claims the invitation.
+def claim_invitation(session: Session, invitation: Invitation) -> None:
+    """Mark the invitation used. A conditional update: of two racing accepts, exactly one
+    claims it; the other gets NotFound."""
     claimed = session.execute(
         update(Invitation)
         .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None),
@@ -293,8 +304,34 @@ def accept_invitation(
     ).rowcount
     if claimed != 1:
         raise NotFound("This invitation link was already used.")
-    user = PURPOSES[invitation.purpose].accept(
-        session, invitation, name=name, password=password, fast_hash=fast_hash
+
+
+def _answers(purpose: Purpose, given: Mapping[str, Any] | None) -> dict[str, Any]:
+    given = {k: v for k, v in (given or {}).items() if v not in (None, "")}
+    unknown = sorted(set(given) - set(purpose.fields))
+    if unknown:
+        raise field_error(unknown[0], "This invitation does not take this field; leave it out.")
+    return {key: given.get(key) for key in purpose.fields}
+
+
+def accept_invitation(
+    session: Session, raw: str, *, name: str, password: str, fast_hash: bool = False,
+    answers: Mapping[str, Any] | None = None,
+) -> User:
+    """Accept with a new account; `answers` are the purpose's extra fields (Purpose.fields)."""
+    invitation = open_invitation(session, raw)
+    purpose = PURPOSES[invitation.purpose]
+    name = _clean_name(name)
+    extra = _answers(purpose, answers)
+    if existing_account(session, invitation) is not None:
+        raise Conflict(
+            f"{invitation.email} already has a Tierlight account. Sign in with it, or ask "
+            "for an invitation to another address: one address belongs to one organisation."
+        )
+    check_password(password, invitation.email)
+    claim_invitation(session, invitation)
+    user = purpose.accept(
+        session, invitation, name=name, password=password, fast_hash=fast_hash, **extra
     )
     invitation.accepted_user_id = user.id
     session.flush()

@@ -68,8 +68,10 @@ def index(invite_form: InviteForm | None = None, status: int = 200):
     people = db.scalars(services.people_query(org.id)).all()
     invitations = [
         inv for inv in db.scalars(
+            # Invitations to join: others (a supplier connection) are shown where they belong.
             select(Invitation).where(Invitation.org_id == org.id, Invitation.accepted_at.is_(None),
-                                     Invitation.revoked_at.is_(None))
+                                     Invitation.revoked_at.is_(None),
+                                     Invitation.purpose == "join_org")
             .order_by(Invitation.created_at.desc()).limit(100)
         )
         if inv.status == "pending"
@@ -167,6 +169,9 @@ def accept(token: str):
         invitation = services.open_invitation(db, token)
     except NotFound as exc:
         return _link_problem("This invitation cannot be used", exc.message, 404)
+    page = services.PURPOSES[invitation.purpose].page
+    if page is not None:  # the package that owns the purpose has its own page for the link
+        return redirect(url_for(page, token=token))
     if services.existing_account(db, invitation) is not None:
         return _link_problem(
             "You already have an account",

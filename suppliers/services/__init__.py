@@ -1,5 +1,12 @@
 """State changes of the supplier network. Services flush; the caller commits."""
 
+from suppliers.services.connection import (
+    accept_connection_signed_in,
+    can_connect,
+    disconnect,
+    invite_contact,
+    revoke_contact_invitation,
+)
 from suppliers.services.imports import (
     ImportSummary,
     finish_import,
@@ -18,6 +25,7 @@ from suppliers.services.risk import set_risk
 from suppliers.services.suppliers import (
     SUPPLIER_FIELDS,
     archive_supplier,
+    clean_contact_email,
     clean_supplier_input,
     create_supplier,
     delete_supplier,
@@ -30,14 +38,19 @@ from suppliers.services.suppliers import (
 __all__ = [
     "SUPPLIER_FIELDS",
     "ImportSummary",
+    "accept_connection_signed_in",
     "add_relationship",
     "archive_supplier",
+    "can_connect",
+    "clean_contact_email",
     "clean_supplier_input",
     "create_supplier",
     "delete_supplier",
+    "disconnect",
     "finish_import",
     "import_file",
     "import_rows",
+    "invite_contact",
     "lower_tiers",
     "merge_suppliers",
     "parse_file",
@@ -46,6 +59,7 @@ __all__ = [
     "refresh_tiers",
     "remove_relationship",
     "restore_supplier",
+    "revoke_contact_invitation",
     "set_risk",
     "update_supplier",
 ]

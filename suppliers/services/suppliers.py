@@ -18,6 +18,7 @@ from app.activity.services import record
 from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.registry import ReferenceCounter
+from suppliers.identifiers import validate_email
 from suppliers.importer import validate_supplier_values
 from suppliers.models import Supplier
 from suppliers.services.network import refresh_tiers
@@ -29,6 +30,23 @@ SUPPLIER_FIELDS = (
 )
 UNIQUE_FIELDS = (("external_id", "external ID"), ("os_id", "OS ID"), ("lei", "LEI"),
                  ("duns", "DUNS number"))
+# Set through forms and the API only, never through the spreadsheets (whose columns are
+# SUPPLIER_FIELDS): a contact address is not for lists passed around in files.
+CONTACT_FIELDS = ("contact_email",)
+
+
+def clean_contact_email(value: Any, field: str = "contact_email") -> str | None:
+    """A contact address, lower-cased; None or blank clears it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        return validate_email(value)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), [{"field": field, "message": str(exc)}]) from None
+
+
+def _clean_contact(values: dict[str, Any]) -> dict[str, Any]:
+    return {f: clean_contact_email(values[f], f) for f in CONTACT_FIELDS if f in values}
 
 
 def clean_supplier_input(values: dict[str, Any], *, base: Supplier | None = None) -> dict:
@@ -65,7 +83,7 @@ def _check_unique(session: Session, org_id: int, values: dict, exclude_id: int |
 
 
 def create_supplier(session: Session, *, org_id: int, actor: Any, values: dict) -> Supplier:
-    cleaned = clean_supplier_input(values)
+    cleaned = clean_supplier_input(values) | _clean_contact(values)
     _check_unique(session, org_id, cleaned, None)
     supplier = Supplier(org_id=org_id, name_key=cleaned["name"].casefold(), **cleaned)
     session.add(supplier)
@@ -88,7 +106,7 @@ def update_supplier(
             "Someone else changed this supplier since you opened it. Reload and try again.",
             [{"field": "version", "message": f"current version is {supplier.version}"}],
         )
-    cleaned = clean_supplier_input(values, base=supplier)
+    cleaned = clean_supplier_input(values, base=supplier) | _clean_contact(values)
     _check_unique(session, supplier.org_id, cleaned, supplier.id)
     changed = {
         field: [getattr(supplier, field), value]

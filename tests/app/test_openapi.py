@@ -105,6 +105,11 @@ def _success_calls(db, user, client):
     factory = make_supplier(db, org, name="Factory")
     mill = make_supplier(db, org, name="Mill")
     spare = make_supplier(db, org, name="Spare")
+    to_invite = make_supplier(db, org, name="Invited Mill")
+    connected = make_supplier(db, org, name="Connected Mill")
+    from tests.factories import make_org
+
+    connected.linked_org_id = make_org(db, "supplier").id
     link(db, org, factory)
     edge = link(db, org, mill, factory)
     db.commit()
@@ -144,6 +149,9 @@ def _success_calls(db, user, client):
         ("delete", "/api/v1/suppliers/{supplier_id}"): dict(id=spare.id),
         ("get", "/api/v1/suppliers/{supplier_id}/upstream"): dict(id=factory.id),
         ("get", "/api/v1/suppliers/{supplier_id}/paths"): dict(id=mill.id),
+        ("post", "/api/v1/suppliers/{supplier_id}/connection"): dict(
+            id=to_invite.id, json={"email": "contact@invitedmill.example"}),
+        ("delete", "/api/v1/suppliers/{supplier_id}/connection"): dict(id=connected.id),
         ("post", "/api/v1/suppliers/import"): dict(
             query_string={"dry_run": "true"}, content_type="multipart/form-data",
             data={"file": (io.BytesIO(CSV), "list.csv")}),

@@ -3,9 +3,11 @@ objects its URL arguments name. Collected by tests/test_access_matrix.py (see it
 
 from __future__ import annotations
 
+from app.access import PUBLIC
 from app.auth.roles import NETWORK_EDITORS as EDITORS
 
 ADMINS = frozenset({"admin"})
+CONNECTORS = frozenset({"admin", "supplier"})  # of a supplier organisation
 
 ACCESS: dict[str, object] = {
     "suppliers.index": EDITORS,
@@ -39,10 +41,23 @@ ACCESS: dict[str, object] = {
     "suppliers_api.network": EDITORS,
     "suppliers_api.upstream": EDITORS,
     "suppliers_api.paths": EDITORS,
+    # supplier connections: the buyer's side
+    "suppliers.invite_contact": EDITORS,
+    "suppliers.revoke_contact_invitation": EDITORS,
+    "suppliers.disconnect": EDITORS,
+    "suppliers_api.invite_connection": EDITORS,
+    "suppliers_api.disconnect": EDITORS,
 }
 
 # The supplier network belongs to buying companies: admins of other kinds are refused.
 KINDS: dict[str, frozenset[str]] = dict.fromkeys(ACCESS, frozenset({"buyer"}))
+
+# supplier connections: the supplier's side (not in the buyer-only KINDS above)
+ACCESS.update({
+    "suppliers.connections": CONNECTORS,
+    "suppliers.connect": PUBLIC,  # the secret is the token in the link
+})
+KINDS["suppliers.connections"] = frozenset({"supplier"})
 
 
 def _supplier_id(db, org, user):
@@ -73,6 +88,45 @@ def _import_id(db, org, user):
     return imp.id
 
 
+def _pending_supplier_id(db, org, user):
+    """A supplier with an open connection invitation (the revoke button's case)."""
+    from suppliers.services import invite_contact
+    from tests.suppliers.factories import make_supplier
+
+    supplier = make_supplier(db, org)
+    if org.kind == "buyer":  # only a buyer can invite; elsewhere any id will do
+        invite_contact(db, supplier=supplier, actor=user, email=f"contact{supplier.id}@x.example",
+                       link_for=lambda raw: f"http://localhost/connect/{raw}")
+    return supplier.id
+
+
+def _connected_supplier_id(db, org, user):
+    """A supplier connected to a supplier organisation (the disconnect case)."""
+    from tests.factories import make_org
+    from tests.suppliers.factories import make_supplier
+
+    supplier = make_supplier(db, org)
+    supplier.linked_org_id = make_org(db, "supplier").id
+    db.flush()
+    return supplier.id
+
+
+def connection_token(db, org, user):
+    """The raw token of an open connection invitation from a buyer (made here, whatever
+    `org` is: the link is for anyone who holds it)."""
+    from suppliers.services import invite_contact
+    from tests.factories import make_org, make_user
+    from tests.suppliers.factories import make_supplier
+
+    buyer = make_org(db, "buyer")
+    inviter = make_user(db, buyer, "compliance")
+    captured: list[str] = []
+    supplier = make_supplier(db, buyer)
+    invite_contact(db, supplier=supplier, actor=inviter, email=f"c{supplier.id}@x.example",
+                   link_for=lambda raw: captured.append(raw) or f"http://localhost/connect/{raw}")
+    return captured[0]
+
+
 MAKERS: dict[object, object] = {
     "supplier_id": _supplier_id,
     # Restoring and purging are about archived suppliers.
@@ -80,4 +134,8 @@ MAKERS: dict[object, object] = {
     ("suppliers.purge", "supplier_id"): _archived_supplier_id,
     "relationship_id": _relationship_id,
     "import_id": _import_id,
+    ("suppliers.revoke_contact_invitation", "supplier_id"): _pending_supplier_id,
+    ("suppliers.disconnect", "supplier_id"): _connected_supplier_id,
+    ("suppliers_api.disconnect", "supplier_id"): _connected_supplier_id,
+    ("suppliers.connect", "token"): connection_token,
 }
