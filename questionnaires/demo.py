@@ -32,7 +32,7 @@ RECRUITMENT: dict[str, tuple[str, dict[str, Any], str]] = {
                                "fee_currency": "USD", "monthly_wage": 300,
                                "identity_documents_retained": True}, ""),
     "RA-MY-23": ("returned", {"workers_paid_fees": False, "monthly_wage": 1500,
-                              "fee_currency": "MYR"},
+                              "wage_currency": "MYR"},
                  "You answered that no worker paid a fee, but your service agreement with "
                  "Penang Garment lists a processing charge of 1,200 MYR per worker. Please "
                  "check the fees section and upload the agreement."),
@@ -54,10 +54,20 @@ LABOUR_EARLIER: dict[str, tuple[str, dict[str, Any], str]] = {
 }
 
 
+# Plausible answers to the number and text questions, tried before the search for a benign one.
+PLAUSIBLE: dict[str, Any] = {
+    "monthly_wage": 420, "wage_currency": "USD", "fee_currency": "USD",
+    "weekly_hours_max": 56, "weekly_hours_typical": 48, "resignation_notice_days": 30,
+    "minimum_hiring_age": 18, "youngest_worker_age": 16, "max_deduction_percent": 10,
+    "agency_countries": "Nepal; Bangladesh", "sub_agent_countries": "Nepal",
+}
+
+
 def _benign(template: definitions.Template, question: definitions.Question,
             answers: dict[str, Any]) -> Any:
     """An answer to `question` raising no signal of its own, given the answers so far."""
     kind = question.type
+    plausible = [PLAUSIBLE[question.code]] if question.code in PLAUSIBLE else []
     if kind == "yes_no":
         candidates: list[Any] = [False, True]
     elif kind == "choice":
@@ -75,6 +85,7 @@ def _benign(template: definitions.Template, question: definitions.Question,
             "Set out in our written policy, reviewed every year by the HR manager."]
     else:
         return None  # files are never required
+    candidates = plausible + candidates
     for value in candidates:
         trial = {**answers, question.code: value}
         cleaned, errors = logic.clean_answers(template, {question.code: value})
