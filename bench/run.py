@@ -17,6 +17,7 @@ RUNS = [
     ["bench_network_api.py", "--suppliers", "20000"],
     ["bench_web.py"],
     ["bench_questionnaires.py", "--suppliers", "10000"],
+    ["bench_scoring.py"],
 ]
 
 
