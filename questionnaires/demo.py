@@ -28,9 +28,19 @@ NOT_SENT = "Demo data: never sent (seed-demo does not email anyone)."
 
 # external_id -> (state, answers beyond the benign ones, comment when returned)
 RECRUITMENT: dict[str, tuple[str, dict[str, Any], str]] = {
-    "RA-NP-20": ("submitted", {"workers_paid_fees": True, "fee_amount": 1500,
-                               "fee_currency": "USD", "monthly_wage": 300,
-                               "identity_documents_retained": True}, ""),
+    "RA-NP-20": ("submitted", {"migrant_workers_employed": True,
+                               "uses_recruitment_agencies": True,
+                               "agency_countries": "Nepal (village sub-agents in Dhanusha)",
+                               "agencies_licensed": True, "uses_sub_agents": True,
+                               "sub_agent_countries": "Nepal",
+                               "agency_agreement_prohibits_fees": False,
+                               "workers_paid_fees": True,
+                               "fee_categories": ["recruitment_service_fee",
+                                                  "visa_work_permit", "medical_exam"],
+                               "fee_amount": 1500, "fee_currency": "USD",
+                               "monthly_wage": 300, "fees_repaid": False,
+                               "identity_documents_retained": True,
+                               "documents_returned_on_request": False}, ""),
     "RA-MY-23": ("returned", {"workers_paid_fees": False, "monthly_wage": 1500,
                               "wage_currency": "MYR"},
                  "You answered that no worker paid a fee, but your service agreement with "

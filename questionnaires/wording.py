@@ -44,14 +44,16 @@ def _options(question: Question | None, values: Any, lang: str) -> str:
     return " or ".join(f"“{n}”" for n in names)
 
 
-def condition_text(cond: Condition, template: Template, lang: str = "en") -> str:
-    """One condition as a sentence fragment: '“…” (code) is Yes'."""
+def condition_text(cond: Condition, template: Template, lang: str = "en",
+                   own: str | None = None) -> str:
+    """One condition as a sentence fragment: '“…” (code) is Yes'; a condition on the
+    question `own` (a signal rule's own question) reads 'the answer is Yes'."""
     if cond.op in ("all", "any"):
         joiner = " and " if cond.op == "all" else " or "
-        parts = [condition_text(p, template, lang) for p in cond.parts]
+        parts = [condition_text(p, template, lang, own) for p in cond.parts]
         return joiner.join(f"({p})" if (" and " in p or " or " in p) else p for p in parts)
     code = cond.question or ""
-    subject = _subject(template, code, lang)
+    subject = "the answer" if code == own else _subject(template, code, lang)
     try:
         question: Question | None = template.question(code)
     except KeyError:
@@ -86,7 +88,7 @@ def rule_text(rule: SignalRule, question: Question, template: Template, lang: st
                 "as not converted.")
     if rule.when is None:
         return "Any answer."
-    return f"When {condition_text(rule.when, template, lang)}."
+    return f"When {condition_text(rule.when, template, lang, own=question.code)}."
 
 
 def answer_text(question: Question, value: Any, lang: str = "en") -> str:

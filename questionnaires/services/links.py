@@ -11,7 +11,7 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -40,7 +40,7 @@ def new_link() -> tuple[str, str]:
 
 def expiry(due: date) -> datetime:
     grace = int(current_app.config.get("PORTAL_GRACE_DAYS", 30))
-    end = datetime.combine(due + timedelta(days=grace), time(23, 59, 59))
+    end = datetime.combine(due + timedelta(days=grace), time(23, 59, 59), tzinfo=UTC)
     return max(end, utcnow() + timedelta(days=grace))
 
 

@@ -10,6 +10,14 @@ from app.db import utcnow
 from questionnaires import definitions, services
 from tests.suppliers.factories import make_supplier
 
+APP = None  # set by conftest.py: the services need the app's context
+
+
+def in_app(fn, *args, **kwargs):
+    with APP.app_context():
+        return fn(*args, **kwargs)
+
+
 # Answers to `recruitment` that raise FL09 (a fee of five months' wages) and FL07.
 FEES_AND_PASSPORTS = {"workers_paid_fees": True, "fee_amount": 1500, "fee_currency": "USD",
                       "monthly_wage": 300, "identity_documents_retained": True}
@@ -21,9 +29,9 @@ def send(db, org, actor, suppliers=None, template: str = "recruitment",
     from questionnaires.models import Assignment
 
     suppliers = suppliers or [make_supplier(db, org)]
-    result = services.send(db, org=org, actor=actor, template_key=template,
-                           supplier_ids=[s.id for s in suppliers],
-                           due_date=utcnow().date() + timedelta(days=due_days), email=email)
+    result = in_app(services.send, db, org=org, actor=actor, template_key=template,
+                    supplier_ids=[s.id for s in suppliers],
+                    due_date=utcnow().date() + timedelta(days=due_days), email=email)
     return [db.get(Assignment, c["id"]) for c in result.created]
 
 
@@ -37,8 +45,9 @@ def full_answers(template_key: str, overrides: dict[str, Any] | None = None) -> 
 def submitted(db, org, actor, overrides=None, template: str = "recruitment", supplier=None):
     """An assignment answered and submitted through the services (signals scored)."""
     a = send(db, org, actor, [supplier] if supplier else None, template)[0]
-    services.save(db, a, full_answers(template, overrides), actor=None)
-    services.submit(db, a, actor=None, attestation_name="Mei Lin", attestation_title="HR lead")
+    in_app(services.save, db, a, full_answers(template, overrides), actor=None)
+    in_app(services.submit, db, a, actor=None, attestation_name="Mei Lin",
+           attestation_title="HR lead")
     return a
 
 

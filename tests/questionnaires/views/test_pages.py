@@ -40,7 +40,7 @@ def test_overview_counts_lists_overdue_first_and_filters(logged_in, db, complian
     # the chart: one bar per status, counts and widths from the data
     assert re.search(r"Sent</span>.*?width=\"100\.0\".*?<strong class=\"q-chart-count\">3",
                      page.text, re.S)
-    assert "Recruitment" in page.text and "v1" in page.text  # templates with versions
+    assert "Responsible recruitment" in page.text and "v1" in page.text  # the templates
     only_late = logged_in.get("/questionnaires?overdue=1")
     assert "Bursa Late" in only_late.text and "Ankara Fresh" not in only_late.text
     by_template = logged_in.get("/questionnaires?template=labour-standards")
@@ -63,7 +63,7 @@ def test_overview_pages_by_fifty(logged_in, db, compliance_user):
         'href="/questionnaires/assignments/') == 1
 
 
-@pytest.mark.parametrize("lang, word", [("en", "Did"), ("es", "¿"), ("zh", "是否")])
+@pytest.mark.parametrize("lang, word", [("en", "did any worker pay"), ("es", "¿"), ("zh", "是否")])
 def test_template_preview_in_three_languages_with_conditions_and_rules(logged_in, lang, word):
     page = logged_in.get(f"/questionnaires/templates/recruitment?lang={lang}")
     assert page.status_code == 200
@@ -197,7 +197,7 @@ def test_review_shows_signals_and_accepts(logged_in, db, compliance_user):
     assert "Your review" not in done.text  # no accept or return forms any more
     twice = logged_in.post(f"/questionnaires/assignments/{a.id}/accept",
                            data={"csrf_token": token}, follow_redirects=True)
-    assert "cannot accept a accepted questionnaire" in twice.text
+    assert "already been accepted" in twice.text
 
 
 def test_return_needs_a_comment_and_the_draft_stays_private(logged_in, db, compliance_user):
@@ -216,7 +216,9 @@ def test_return_needs_a_comment_and_the_draft_stays_private(logged_in, db, compl
         follow_redirects=True)
     assert "Returned to" in back.text and "Please give the fee per worker." in back.text
     # The supplier edits its draft again: the buyer sees only what was submitted before.
+    db.expire_all()
     a = db.get(Assignment, a.id)
+    assert a.status == "returned"
     services.save(db, a, {"workers_paid_fees": True, "fee_amount": 777}, actor=None)
     db.commit()
     page = logged_in.get(url)
