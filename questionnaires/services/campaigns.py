@@ -199,7 +199,7 @@ def send(
     # Matched back by the unique link hash, not by RETURNING order: asking SQLAlchemy to sort
     # by parameter order makes it insert one row per statement on SQLite (no sentinel column).
     by_hash = dict(session.execute(
-        insert(Assignment).returning(Assignment.link_hash, Assignment.id), rows).tuples().all())
+        insert(Assignment).returning(Assignment.link_hash, Assignment.id), rows).all())
     new_ids = [by_hash[row["link_hash"]] for row in rows]
     title = template_title(template)
     mails = []
