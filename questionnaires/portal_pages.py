@@ -19,11 +19,11 @@ from werkzeug.exceptions import Gone
 from app.auth.models import User
 from app.db import get_session
 from app.deferred import after_request_write
-from app.errors import AppError, Conflict, ValidationFailed
+from app.errors import AppError, Conflict, ValidationFailed, field_error
 from questionnaires import definitions, logic, services
 from questionnaires.conditions import Condition
 from questionnaires.models import Assignment, Evidence
-from questionnaires.portal_text import LANGUAGE_NAMES, t
+from questionnaires.portal_text import LANGUAGE_NAMES, day, t
 from questionnaires.queries import evidence_of
 from questionnaires.services import evidence as evidence_service
 from questionnaires.states import EDITABLE
@@ -66,6 +66,9 @@ class Door:
 
     def t(self, key: str, **values: Any) -> str:
         return t(self.lang, key, **values)
+
+    def day(self, value: Any) -> str:
+        return day(self.lang, value)
 
 
 def mark_opened_later(door: Door) -> None:
@@ -170,6 +173,7 @@ def page_context(door: Door, section_code: str | None, *, errors: dict[str, str]
         "description": definitions.tr(template.description, lang), "section": section,
         "section_title": definitions.tr(section.title, lang), "questions": questions,
         "nav": nav, "answered": answered, "total": total,
+        "step": index + 1, "steps": len(template.sections),
         "previous": template.sections[index - 1] if index > 0 else None,
         "next": template.sections[index + 1] if index + 1 < len(template.sections) else None,
         "js_context": json.dumps({"visible": sorted(visible - here), "answers": context}),
@@ -242,7 +246,10 @@ def save_page(door: Door):
     anchor = _files(door, section)
     db.commit()
     after = logic.visible_codes(template, a.answers or {})
-    appeared = [c for c in here if c in after and c not in before
+    # Questions the saved answers reveal that the page did not show (without JavaScript, or
+    # the script's view differed): the supplier stays to see them.
+    posted = set(request.form.getlist("_q"))
+    appeared = [c for c in here if c in after and c not in before and c not in posted
                 and not logic.is_answered((a.answers or {}).get(c))]
     if appeared:
         flash(door.t("new_questions"), "info")
@@ -344,6 +351,7 @@ def serve_evidence(evidence: Evidence):
     response = send_file(path, mimetype=content_type, as_attachment=True,
                          download_name=evidence_service.clean_filename(evidence.filename),
                          conditional=False, max_age=0)
+    response.headers["Content-Type"] = content_type  # as stored: werkzeug would add a charset
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -383,9 +391,11 @@ def upload_workbook(door: Door):
 
 def start_from_earlier(door: Door):
     _must_be_editable(door)
+    source = request.form.get("source", "")
+    if not (source.isascii() and source.isdigit() and len(source) < 10):
+        raise field_error("source", "Choose the earlier questionnaire to start from.")
     db = get_session()
-    consent = services.start_from(db, door.assignment, request.form.get("source"),
-                                  user=current_user)
+    consent = services.start_from(db, door.assignment, int(source), user=current_user)
     db.commit()
     flash(door.t("reused", count=consent.answers_copied), "success")
     return redirect(door.url("page"), 303)

@@ -19,6 +19,8 @@ _TEXT: dict[str, tuple[str, str, str]] = {
                  "{answered} de {visible} preguntas respondidas",
                  "已回答 {answered}/{visible} 个问题"),
     "sections": ("Sections", "Secciones", "部分"),
+    "section_of": ("Section {n} of {total}", "Sección {n} de {total}",
+                   "第 {n} 部分，共 {total} 部分"),
     "review_submit": ("Review and submit", "Revisar y enviar", "检查并提交"),
     "save_draft": ("Save draft", "Guardar borrador", "保存草稿"),
     "save_continue": ("Save and continue", "Guardar y continuar", "保存并继续"),
@@ -53,7 +55,8 @@ _TEXT: dict[str, tuple[str, str, str]] = {
                            "changed unless {buyer} returns the questionnaire to you.",
                            "Enviado el {date} por {name}. Las respuestas ya no se pueden "
                            "cambiar, salvo que {buyer} le devuelva el cuestionario.",
-                           "已于 {date} 由 {name} 提交。除非 {buyer} 将问卷退回给您，否则回答无法再修改。"),
+                           "已于 {date} 由 {name} 提交。"
+                           "除非 {buyer} 将问卷退回给您，否则回答无法再修改。"),
     "readonly_accepted": ("{buyer} accepted these answers on {date}.",
                           "{buyer} aceptó estas respuestas el {date}.",
                           "{buyer} 已于 {date} 接受这些回答。"),
@@ -101,7 +104,8 @@ _TEXT: dict[str, tuple[str, str, str]] = {
                      "将问卷下载为 Excel 工作簿，填写答案列后在此上传。文件请在本页面附加。"),
     "download_workbook": ("Download workbook (.xlsx)", "Descargar libro (.xlsx)",
                           "下载工作簿 (.xlsx)"),
-    "upload_workbook": ("Upload filled-in workbook", "Subir libro completado", "上传已填写的工作簿"),
+    "upload_workbook": ("Upload filled-in workbook", "Subir libro completado",
+                        "上传已填写的工作簿"),
     "workbook_saved": ("{count} answers read from {name} and saved.",
                        "{count} respuestas leídas de {name} y guardadas.",
                        "已从 {name} 读取并保存 {count} 个回答。"),
@@ -115,7 +119,8 @@ _TEXT: dict[str, tuple[str, str, str]] = {
                    "{buyer} will see them only when you submit.",
                    "Copiar sus respuestas enviadas a {other} el {date} a este cuestionario. "
                    "{buyer} solo las verá cuando usted lo envíe.",
-                   "将您于 {date} 提交给 {other} 的回答复制到本问卷。只有在您提交后，{buyer} 才能看到它们。"),
+                   "将您于 {date} 提交给 {other} 的回答复制到本问卷。"
+                   "只有在您提交后，{buyer} 才能看到它们。"),
     "reuse_note": ("You can change any answer before submitting. Comments from {other} and "
                    "files are not copied.",
                    "Puede cambiar cualquier respuesta antes de enviar. Los comentarios de "
@@ -149,6 +154,20 @@ _TEXT: dict[str, tuple[str, str, str]] = {
 }
 
 _INDEX = {"en": 0, "es": 1, "zh": 2}
+_MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "es": ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
+}
+
+
+def day(lang: str, value) -> str:
+    """A date as people of that language write it: 31 Dec 2026, 31 dic 2026, 2026年12月31日."""
+    if value is None:
+        return "—"
+    if lang == "zh":
+        return f"{value.year}年{value.month}月{value.day}日"
+    months = _MONTHS.get(lang, _MONTHS["en"])
+    return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
 def t(lang: str, key: str, **values: object) -> str:
@@ -159,4 +178,4 @@ def t(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-__all__ = ["LANGUAGE_NAMES", "t"]
+__all__ = ["LANGUAGE_NAMES", "day", "t"]

@@ -24,7 +24,7 @@ from app.tenancy import get_owned
 from questionnaires import definitions, portal_pages, services
 from questionnaires.models import Assignment, Evidence
 from questionnaires.portal_pages import Door
-from questionnaires.portal_text import LANGUAGE_NAMES, t
+from questionnaires.portal_text import LANGUAGE_NAMES, day, t
 from questionnaires.queries import supplier_assignments
 from questionnaires.services.evidence import evidence_of, submitted_ids
 from questionnaires.sharing import assigned_to_supplier
@@ -104,7 +104,7 @@ def mine():
     titles = {a.id: definitions.tr(services.template_of(a).title, lang) for a in items}
     return render_template("portal/mine.html", items=items, titles=titles, total=total,
                            page=page, per_page=PER_PAGE, lang=lang, languages=LANGUAGE_NAMES,
-                           t=t, title=t(lang, "mine_title"))
+                           t=t, day=day, title=t(lang, "mine_title"))
 
 
 @bp.route("/supplier/questionnaires/<int:assignment_id>", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ from questionnaires import definitions, logic
 from questionnaires.conditions import Condition
 from questionnaires.models import Assignment
 from questionnaires.portal_text import t
-from questionnaires.services.answering import save, template_of
+from questionnaires.services.answering import _log, _move, save, template_of
 
 SHEET = "Questionnaire"
 READ_BACK = ("code", "answer")
@@ -106,8 +106,10 @@ _GUIDE = {
     ],
     "zh": [
         "本工作簿包含 {buyer} 发送给 {supplier} 的问卷 {title}。",
-        "请在 Questionnaire 工作表的 'answer' 列作答，每行一个问题。不要修改 'code' 列：它表示该行回答的是哪个问题。",
-        "“允许的值”列说明每个回答可以填写的内容。是/否问题填写 是 或 否；选择题填写所示的值或文字；多个选项用 ; 分隔。",
+        "请在 Questionnaire 工作表的 'answer' 列作答，每行一个问题。"
+        "不要修改 'code' 列：它表示该行回答的是哪个问题。",
+        "“允许的值”列说明每个回答可以填写的内容。是/否问题填写 是 或 否；"
+        "选择题填写所示的值或文字；多个选项用 ; 分隔。",
         "标为“隐藏”的行仅在之前的某些回答下适用；只有在条件成立时才需作答。",
         "已在门户网站保存的回答已预先填写。上传工作簿时，被清空的回答将从草稿中删除。",
         "请在门户网站页面上传工作簿。如有任何一行有问题，将不会保存任何内容，并会列出每个问题所在的行和问题代码。",
@@ -300,8 +302,6 @@ def apply_upload(session: Session, assignment: Assignment, path: str, name: str,
     """Save the workbook's answers into the draft, all or nothing; the number of answers read.
 
     422 with a {row, column, message} per bad row; 409 once the questionnaire is submitted."""
-    from questionnaires.services.answering import _move
-
     _move(assignment, "save")  # 409 before reading a file that could not be saved anyway
     answers, errors = read(template_of(assignment), path, name)
     if errors:
@@ -313,8 +313,6 @@ def apply_upload(session: Session, assignment: Assignment, path: str, name: str,
         raise ValidationFailed(f"{name} holds no answers.",
                                [{"field": "file", "message": "no answer rows"}])
     save(session, assignment, answers, actor=actor, from_text=True)
-    from questionnaires.services.answering import _log
-
     _log(session, assignment, actor, "questionnaire.workbook_uploaded",
          f"uploaded {len(answers)} answers from a workbook", filename=name[:200])
     return sum(1 for v in answers.values() if v is not None)

@@ -147,7 +147,7 @@ def clean_filename(name: str | None, fallback_ext: str = "") -> str:
     base = re.sub(r"\s+", " ", base).strip(" .")
     stem, ext = os.path.splitext(base)
     ext = ext[:10] or fallback_ext
-    stem = stem[:120 - len(ext)] or "evidence"
+    stem = stem.strip(" .")[:120 - len(ext)].rstrip(" .") or "evidence"
     return stem + ext
 
 
@@ -298,23 +298,29 @@ def evidence_of(session: Session, assignment: Assignment, evidence_id: Any) -> E
     return found
 
 
+_PENDING = "questionnaire_evidence_pending"
+_COMMITTED = "questionnaire_evidence_committed"
+
+
 def _forget_unless_committed(session: Session, path: Path) -> None:
     """A stored file whose row never commits is removed (a rollback, an error later on)."""
-    committed = []
+    session.info.setdefault(_PENDING, []).append(path)
 
-    def on_commit(_session: Session) -> None:  # the outermost transaction only
-        committed.append(True)
 
-    def on_end(_session: Session, transaction: Any) -> None:
-        if transaction.parent is not None:  # a savepoint: the outer transaction decides
-            return
-        event.remove(session, "after_commit", on_commit)
-        event.remove(session, "after_transaction_end", on_end)
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:  # the outermost transaction only
+    if session.info.get(_PENDING):
+        session.info[_COMMITTED] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+        return
+    committed = session.info.pop(_COMMITTED, False)
+    for path in session.info.pop(_PENDING, None) or ():
         if not committed:
             path.unlink(missing_ok=True)
-
-    event.listen(session, "after_commit", on_commit)
-    event.listen(session, "after_transaction_end", on_end)
 
 
 __all__ = ["ACCEPTED", "MAX_BYTES", "MAX_FILES", "add_evidence", "clean_filename",

@@ -1,7 +1,8 @@
-"""Access table of the questionnaires package: who may call each route, and how to make the
-objects its URL arguments name. Collected by tests/test_access_matrix.py (see its docstring).
+"""Access table of the questionnaires package (tests/test_access_matrix.py's docstring).
 
-Blocks by area, so that merging the branches that add routes is easy.
+Blocks: the supplier portal's pages and files API (helper hC); the buyer's pages (helper hD);
+the lead's JSON API, added by the helpers only so that the matrix runs on their branches (the
+lead's own entries replace that block).
 """
 
 from __future__ import annotations
@@ -9,29 +10,38 @@ from __future__ import annotations
 from app.access import PUBLIC
 from app.auth.roles import NETWORK_EDITORS as EDITORS
 
-BUYERS = frozenset({"buyer"})
+SUPPLIER_USERS = frozenset({"supplier", "admin"})
+READERS = frozenset({"admin", "compliance", "supplier"})
+BUYERS, SUPPLIERS = frozenset({"buyer"}), frozenset({"supplier"})
+EVIDENCE_QUESTION = "recruitment_agreement_file"
 
-ACCESS: dict[str, object] = {}
-KINDS: dict[str, frozenset[str]] = {}
-MAKERS: dict[object, object] = {}
-UNKNOWN: dict[str, object] = {}
-# Arguments naming built-in reference data (templates), owned by no organisation: the
-# cross-tenant probe has nothing of another tenant's to try there (test_access_matrix).
-SHARED_ARGS: set[object] = set()
+# --- the supplier portal and its files API (helper hC) ---------------------------------------
+PORTAL_ACCESS: dict[str, object] = {
+    # by emailed link: the token is the key (unknown tokens are 404 for everyone)
+    "portal.start": PUBLIC,
+    "portal.submit": PUBLIC,
+    "portal.evidence": PUBLIC,
+    "portal.workbook": PUBLIC,
+    "portal.workbook_upload": PUBLIC,
+    "questionnaires_files_api.workbook_download": PUBLIC,
+    "questionnaires_files_api.workbook_upload": PUBLIC,
+    "questionnaires_files_api.evidence_upload": PUBLIC,
+    # by login: users of the supplier organisation the assignment is addressed to
+    "portal.mine": SUPPLIER_USERS,
+    "portal.answer": SUPPLIER_USERS,
+    "portal.answer_submit": SUPPLIER_USERS,
+    "portal.answer_reuse": SUPPLIER_USERS,
+    "portal.answer_evidence": SUPPLIER_USERS,
+    "portal.answer_workbook": SUPPLIER_USERS,
+    "portal.answer_workbook_upload": SUPPLIER_USERS,
+    # the buyer's download of submitted evidence
+    "portal.buyer_evidence": EDITORS,
+}
+PORTAL_KINDS = {e: SUPPLIERS for e, rule in PORTAL_ACCESS.items() if rule == SUPPLIER_USERS}
+PORTAL_KINDS["portal.buyer_evidence"] = BUYERS
 
-
-def _assignment_id(db, org, user):
-    from tests.questionnaires.views.factories import make_row
-
-    return make_row(db, org)[0].id
-
-
-def _template_key(db, org, user):
-    return "recruitment"
-
-
-# --- hD: the buyer's pages (questionnaires/views.py) -----------------------------------------
-_BUYER_PAGES = {
+# --- the buyer's pages (helper hD: questionnaires/views.py) ----------------------------------
+BUYER_PAGES: dict[str, object] = {
     "questionnaires.index": EDITORS,
     "questionnaires.template": EDITORS,
     "questionnaires.send": EDITORS,
@@ -40,53 +50,94 @@ _BUYER_PAGES = {
     "questionnaires.return_": EDITORS,
     "questionnaires.new_link": EDITORS,
 }
-ACCESS.update(_BUYER_PAGES)
-KINDS.update(dict.fromkeys(_BUYER_PAGES, BUYERS))
-MAKERS.update({"assignment_id": _assignment_id, "key": _template_key})
-SHARED_ARGS.add(("questionnaires.template", "key"))
-# --- end hD ----------------------------------------------------------------------------------
+BUYER_PAGE_KINDS = dict.fromkeys(BUYER_PAGES, BUYERS)
+# --- end of the buyer's pages ----------------------------------------------------------------
 
-
-# --- TEMPORARY (hD), until the lead's API block and hC's portal block replace it ------------
-def _addressed_assignment_id(db, org, user):
-    """For a supplier organisation: a buyer's assignment addressed to it; else the buyer's."""
-    from tests.factories import make_org
-    from tests.questionnaires.views.factories import make_row
-
-    if org.kind == "supplier":
-        return make_row(db, make_org(db, "buyer"), linked_org=org)[0].id
-    return make_row(db, org)[0].id
-
-
-def _token(db, org, user):
-    from tests.factories import make_org
-    from tests.questionnaires.views.factories import make_row
-
-    return make_row(db, org if org.kind == "buyer" else make_org(db, "buyer"))[1]
-
-
-_READERS = frozenset({"admin", "compliance", "supplier"})
-_API = {
+# --- the lead's JSON API (temporary: the lead's own entries replace it) ----------------------
+OTHER_ACCESS: dict[str, object] = {
     "questionnaires_api.list_templates": EDITORS,
     "questionnaires_api.get_template": EDITORS,
     "questionnaires_api.send": EDITORS,
-    "questionnaires_api.list_assignments": _READERS,
-    "questionnaires_api.get_assignment": _READERS,
+    "questionnaires_api.list_assignments": READERS,
+    "questionnaires_api.get_assignment": READERS,
     "questionnaires_api.review": EDITORS,
     "questionnaires_api.new_link": EDITORS,
     "questionnaires_api.portal": PUBLIC,
     "questionnaires_api.save_answers": PUBLIC,
     "questionnaires_api.submit": PUBLIC,
-    "portal.start": PUBLIC,  # hD's placeholder of hC's portal
 }
-ACCESS.update(_API)
-KINDS.update(dict.fromkeys([e for e, a in _API.items() if a == EDITORS], BUYERS))
-KINDS.update(dict.fromkeys(["questionnaires_api.list_assignments",
-                            "questionnaires_api.get_assignment"],
-                           frozenset({"buyer", "supplier"})))
-MAKERS.update({("questionnaires_api.get_assignment", "assignment_id"): _addressed_assignment_id})
-# "token" alone is the shell's invitation maker: name the portal's endpoints one by one.
-MAKERS.update({(e, "token"): _token for e, a in _API.items() if a == PUBLIC})
-SHARED_ARGS.update({("questionnaires_api.get_template", "key"),
-                    ("questionnaires_api.send", "key")})
-# --- end TEMPORARY ---------------------------------------------------------------------------
+OTHER_KINDS = {e: BUYERS for e, rule in OTHER_ACCESS.items() if rule == EDITORS}
+OTHER_KINDS |= {e: BUYERS | SUPPLIERS for e, rule in OTHER_ACCESS.items() if rule == READERS}
+
+ACCESS = PORTAL_ACCESS | BUYER_PAGES | OTHER_ACCESS
+KINDS = PORTAL_KINDS | BUYER_PAGE_KINDS | OTHER_KINDS
+# Arguments naming built-in reference data (a template's key), owned by no organisation: the
+# cross-tenant probe has nothing of another tenant's to try there (test_access_matrix).
+SHARED_ARGS = {"key"}
+
+
+def _buyer_for(db, org):
+    from tests.factories import make_org
+
+    return org if org.kind == "buyer" else make_org(db, "buyer")
+
+
+def _assignment(db, org, **values):
+    """Owned by `org` if it is a buyer; addressed to it if it is a supplier organisation."""
+    from tests.questionnaires.factories import make_assignment
+
+    linked = org if org.kind == "supplier" else None
+    return make_assignment(db, _buyer_for(db, org), linked_org=linked, **values)
+
+
+def _with_evidence(db, org):
+    """One submitted assignment of (or addressed to) `org` with a file, made once per
+    principal: the token, assignment id and evidence id makers of one route must agree
+    (the route's arguments are made one at a time, in no fixed order). The file itself is
+    not written (no app context here): an allowed download answers 410 Gone, a refused one
+    is still refused before the file is looked for."""
+    import secrets
+
+    from questionnaires.models import Evidence
+
+    made = db.info.setdefault("portal_access_evidence", {})
+    if org.id not in made:
+        a, token = _assignment(db, org, status="submitted",
+                               answers={"uses_recruitment_agencies": True})
+        evidence = Evidence(org_id=a.org_id, assignment_id=a.id,
+                            question_code=EVIDENCE_QUESTION, filename="licence.pdf",
+                            content_type="application/pdf", size=10, sha256="0" * 64,
+                            storage_key=secrets.token_hex(20))
+        db.add(evidence)
+        db.flush()
+        answers = {**a.answers, EVIDENCE_QUESTION: [evidence.id]}
+        a.answers, a.submitted_answers = answers, dict(answers)
+        db.flush()
+        made[org.id] = (a, token, evidence)
+    return made[org.id]
+
+
+def _token(db, org, user):
+    return _assignment(db, org)[1]
+
+
+def _assignment_id(db, org, user):
+    return _assignment(db, org)[0].id
+
+
+# Other packages' routes take a `token` too (invitations): ours are keyed by endpoint.
+TOKEN_ROUTES = [e for e, rule in ACCESS.items() if rule == PUBLIC and e != "portal.evidence"]
+MAKERS: dict[object, object] = {
+    **{(endpoint, "token"): _token for endpoint in TOKEN_ROUTES},
+    "assignment_id": _assignment_id,
+    "code": lambda db, org, user: EVIDENCE_QUESTION,
+    "key": lambda db, org, user: "recruitment",
+    ("portal.evidence", "token"): lambda db, org, user: _with_evidence(db, org)[1],
+    ("portal.evidence", "evidence_id"): lambda db, org, user: _with_evidence(db, org)[2].id,
+    ("portal.answer_evidence", "assignment_id"):
+        lambda db, org, user: _with_evidence(db, org)[0].id,
+    ("portal.answer_evidence", "evidence_id"):
+        lambda db, org, user: _with_evidence(db, org)[2].id,
+    ("portal.buyer_evidence", "evidence_id"):
+        lambda db, org, user: _with_evidence(db, org)[2].id,
+}

@@ -15,7 +15,7 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 
 from app.auth.services import digest
 from app.db import utcnow
