@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import flash, request
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.api import page_of
@@ -54,6 +54,7 @@ class Picker:
     total: int
     ticked_suppliers: list[Supplier]
     deepest_tier: int
+    no_contact: int = 0  # of the matching suppliers: neither a contact email nor connected
     errors: list[str] = field(default_factory=list)
     session: Session | None = field(default=None, repr=False)
 
@@ -73,10 +74,14 @@ class Picker:
         known = _owned(session, org_id, ticked)
         ticked = [i for i in ticked if i in known]  # another tenant's ids are simply dropped
         stats = supplier_queries.counts(session, org_id)
+        unreachable = stmt.order_by(None).where(Supplier.contact_email.is_(None),
+                                                Supplier.linked_org_id.is_(None))
+        no_contact = session.scalar(select(func.count()).select_from(unreachable.subquery()))
         return cls(org_id=org_id, filters=filters, ticked=ticked, page=page,
                    suppliers=suppliers, total=total,
                    ticked_suppliers=[known[i] for i in ticked[:SHOWN_NAMES]],
-                   deepest_tier=stats["deepest_tier"], session=session)
+                   deepest_tier=stats["deepest_tier"], no_contact=no_contact or 0,
+                   session=session)
 
     @property
     def ticked_elsewhere(self) -> list[int]:

@@ -94,6 +94,7 @@ def test_send_by_filter_every_tier_2_supplier_in_malaysia(logged_in, db, complia
     assert page.status_code == 200
     assert "<strong>2</strong> suppliers match this filter" in page.text
     assert "Send to all 2 matching suppliers" in page.text
+    assert "2 of them have no contact email" in page.text
     due = (utcnow().date() + timedelta(days=30)).isoformat()
     assert f'value="{due}"' in page.text  # the default due date
     token = form_token(logged_in, "/questionnaires/send")
