@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from app.db import utcnow
-from questionnaires import definitions, services
+from questionnaires import services
 from tests.suppliers.factories import make_supplier
 
 APP = None  # set by conftest.py: the services need the app's context
@@ -50,43 +50,3 @@ def submitted(db, org, actor, overrides=None, template: str = "recruitment", sup
            attestation_title="HR lead")
     return a
 
-
-# tests/conftest.py's SECRET_KEY: the access matrix calls makers without an app context, so
-# their links are signed here the way the test app signs them (questionnaires.services.links).
-TEST_SECRET_KEY = "test-secret-key-not-for-production"
-
-
-def _token(nonce: str) -> str:
-    import base64
-    import hashlib
-    import hmac
-
-    mac = hmac.new(TEST_SECRET_KEY.encode(), b"tierlight-portal:" + nonce.encode(),
-                   hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
-
-
-def make_row(db, org, supplier=None, *, template: str = "recruitment", status: str = "sent",
-             linked_org=None):
-    """(assignment, raw link token), the row written directly: no app context needed."""
-    import secrets
-
-    from app.auth.services import digest
-    from questionnaires.models import Assignment
-
-    supplier = supplier or make_supplier(db, org)
-    if linked_org is not None:
-        supplier.linked_org_id = linked_org.id
-    tpl = definitions.get_template(template)
-    now = utcnow()
-    nonce = secrets.token_hex(16)
-    token = _token(nonce)
-    a = Assignment(org_id=org.id, supplier_id=supplier.id, supplier_org_id=supplier.linked_org_id,
-                   template_key=tpl.key, template_version=tpl.version, status=status,
-                   due_date=now.date() + timedelta(days=30), contact_email="x@supplier.example",
-                   link_nonce=nonce, link_hash=digest(token),
-                   link_expires_at=now + timedelta(days=60), answers={}, created_at=now,
-                   updated_at=now)
-    db.add(a)
-    db.flush()
-    return a, token
