@@ -16,6 +16,7 @@ RUNS = [
     ["bench_import.py", "--rows", "100000"],
     ["bench_network_api.py", "--suppliers", "20000"],
     ["bench_web.py"],
+    ["bench_questionnaires.py", "--suppliers", "10000"],
     ["bench_scoring.py"],
 ]
 
@@ -25,7 +26,8 @@ def main() -> int:
     runs = list(RUNS)
     if pg:
         runs += [["bench_import.py", "--rows", "100000", "--database-url", pg],
-                 ["bench_network_api.py", "--suppliers", "20000", "--database-url", pg]]
+                 ["bench_network_api.py", "--suppliers", "20000", "--database-url", pg],
+                 ["bench_questionnaires.py", "--suppliers", "10000", "--database-url", pg]]
     for args in runs:
         print(f"\n$ python bench/{' '.join(args)}", flush=True)
         done = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=False)

@@ -196,9 +196,11 @@ def send(
             "link_expires_at": expires, "answers": {}, "created_at": now, "updated_at": now,
             "version": 1,
         })
-    new_ids = session.execute(
-        insert(Assignment).returning(Assignment.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
+    # Matched back by the unique link hash, not by RETURNING order: asking SQLAlchemy to sort
+    # by parameter order makes it insert one row per statement on SQLite (no sentinel column).
+    by_hash = dict(session.execute(
+        insert(Assignment).returning(Assignment.link_hash, Assignment.id), rows).all())
+    new_ids = [by_hash[row["link_hash"]] for row in rows]
     title = template_title(template)
     mails = []
     for (s, to), nonce, assignment_id in zip(to_send, nonces, new_ids, strict=True):

@@ -1,8 +1,8 @@
 """Access table of the questionnaires package (tests/test_access_matrix.py's docstring).
 
-Blocks: the supplier portal's pages and files API (helper hC); the lead's JSON API and the
-placeholder buyer pages, added by hC only so that the matrix runs on this branch (the lead's
-and the buyer-pages helper's own entries replace those two blocks).
+Blocks: the supplier portal's pages and files API (helper hC); the buyer's pages (helper hD);
+the lead's JSON API, added by the helpers only so that the matrix runs on their branches (the
+lead's own entries replace that block).
 """
 
 from __future__ import annotations
@@ -42,7 +42,20 @@ PORTAL_ACCESS: dict[str, object] = {
 PORTAL_KINDS = {e: SUPPLIERS for e, rule in PORTAL_ACCESS.items() if rule == SUPPLIER_USERS}
 PORTAL_KINDS["portal.buyer_evidence"] = BUYERS
 
-# --- the JSON API of questionnaires/api.py, and the buyer's pages ------------------------------
+# --- the buyer's pages (helper hD: questionnaires/views.py) ----------------------------------
+BUYER_PAGES: dict[str, object] = {
+    "questionnaires.index": EDITORS,
+    "questionnaires.template": EDITORS,
+    "questionnaires.send": EDITORS,
+    "questionnaires.assignment": EDITORS,
+    "questionnaires.accept": EDITORS,
+    "questionnaires.return_": EDITORS,
+    "questionnaires.new_link": EDITORS,
+}
+BUYER_PAGE_KINDS = dict.fromkeys(BUYER_PAGES, BUYERS)
+# --- end of the buyer's pages ----------------------------------------------------------------
+
+# --- the JSON API of questionnaires/api.py -----------------------------------------------------
 OTHER_ACCESS: dict[str, object] = {
     "questionnaires_api.list_templates": EDITORS,
     "questionnaires_api.get_template": EDITORS,
@@ -54,18 +67,17 @@ OTHER_ACCESS: dict[str, object] = {
     "questionnaires_api.portal": PUBLIC,
     "questionnaires_api.save_answers": PUBLIC,
     "questionnaires_api.submit": PUBLIC,
-    "questionnaires.index": EDITORS,
-    "questionnaires.assignment": EDITORS,
 }
 OTHER_KINDS = {e: BUYERS for e, rule in OTHER_ACCESS.items() if rule == EDITORS}
 OTHER_KINDS |= {e: BUYERS | SUPPLIERS for e, rule in OTHER_ACCESS.items() if rule == READERS}
 
-ACCESS = PORTAL_ACCESS | OTHER_ACCESS
-KINDS = PORTAL_KINDS | OTHER_KINDS
+ACCESS = PORTAL_ACCESS | BUYER_PAGES | OTHER_ACCESS
+KINDS = PORTAL_KINDS | BUYER_PAGE_KINDS | OTHER_KINDS
 
 
 # Built-in templates belong to no tenant: every buyer reads the same "recruitment".
-SHARED = {("questionnaires_api.get_template", "key"), ("questionnaires_api.send", "key")}
+SHARED = {("questionnaires_api.get_template", "key"), ("questionnaires_api.send", "key"),
+          ("questionnaires.template", "key")}
 
 
 def sent_assignment(db, org, *, status: str = "sent"):
