@@ -21,10 +21,14 @@ SHELL_SCHEMAS = frozenset({"Error"})
 
 @dataclass(frozen=True)
 class NavItem:
+    """A menu entry for these roles; `org_kinds` narrows it to organisations of those kinds
+    (an admin of a supplier organisation is not an admin of a buyer)."""
+
     label: str
     endpoint: str
     roles: frozenset[str]
     order: int = 50
+    org_kinds: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -154,11 +158,12 @@ def register_package(app: Flask, package: Package) -> None:
     reg.demo_seeders[:] = [item[2].seed for item in reg._seeders]
 
 
-def nav_for(role: str | None) -> list[NavItem]:
+def nav_for(role: str | None, org_kind: str | None = None) -> list[NavItem]:
     endpoints = current_app.view_functions
     items = [
         item for item in registry().nav
         if role and role in item.roles and item.endpoint in endpoints
+        and (item.org_kinds is None or org_kind in item.org_kinds)
     ]
     return sorted(items, key=lambda item: item.order)
 

@@ -44,5 +44,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _shell() -> dict:
-        role = current_user.role if current_user and current_user.is_authenticated else None
-        return {"nav_items": nav_for(role)}
+        if current_user and current_user.is_authenticated:
+            return {"nav_items": nav_for(current_user.role, current_user.organization.kind)}
+        return {"nav_items": nav_for(None)}

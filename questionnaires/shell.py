@@ -83,8 +83,10 @@ def contribution() -> Package:
         blueprints=(views.bp, portal_views.bp, api.bp, api_files.bp),
         cli_groups=(cli.cli,),
         nav=(
-            NavItem("Questionnaires", "questionnaires.index", NETWORK_EDITORS, order=30),
-            NavItem("Questionnaires", "portal.mine", frozenset({"supplier"}), order=30),
+            NavItem("Questionnaires", "questionnaires.index", NETWORK_EDITORS, order=30,
+                    org_kinds=frozenset({"buyer"})),
+            NavItem("Questionnaires", "portal.mine", SUPPLIER_ROLES, order=30,
+                    org_kinds=frozenset({"supplier"})),
         ),
         cards=(
             DashboardCard("Questionnaires", NETWORK_EDITORS, _buyer_card, order=20),

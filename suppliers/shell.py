@@ -7,6 +7,8 @@ from flask import url_for
 from app.auth.roles import NETWORK_EDITORS
 from app.registry import DashboardCard, NavItem, Package, ReferenceCounter, Seeder
 
+BUYERS = frozenset({"buyer"})
+
 CONNECTORS = frozenset({"admin", "supplier"})  # of supplier organisations (services.connection)
 
 
@@ -49,12 +51,14 @@ def contribution() -> Package:
         blueprints=(connection_views.bp, api.bp),
         cli_groups=(cli.cli,),
         nav=(
-            NavItem("Suppliers", "suppliers.index", NETWORK_EDITORS, order=10),
-            NavItem("Network", "suppliers.network_view", NETWORK_EDITORS, order=15),
-            NavItem("Import", "suppliers.import_page", NETWORK_EDITORS, order=20),
+            NavItem("Suppliers", "suppliers.index", NETWORK_EDITORS, order=10, org_kinds=BUYERS),
+            NavItem("Network", "suppliers.network_view", NETWORK_EDITORS, order=15,
+                    org_kinds=BUYERS),
+            NavItem("Import", "suppliers.import_page", NETWORK_EDITORS, order=20, org_kinds=BUYERS),
             NavItem("Activity", "main.activity", NETWORK_EDITORS, order=90),
             # Only supplier organisations have the supplier role; their admins have the card.
-            NavItem("Buyers", "suppliers.connections", frozenset({"supplier"}), order=10),
+            NavItem("Buyers", "suppliers.connections", frozenset({"supplier", "admin"}), order=10,
+                    org_kinds=frozenset({"supplier"})),
         ),
         cards=(
             DashboardCard("Supply network", NETWORK_EDITORS, _network_card, order=10),
