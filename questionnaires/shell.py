@@ -29,15 +29,25 @@ def _buyer_card(session, user) -> list[dict]:
     ]
 
 
+_SUPPLIER_STATUS = {"sent": "To start", "opened": "To start", "in_progress": "In progress",
+                    "returned": "Returned to you", "submitted": "Submitted",
+                    "accepted": "Accepted"}
+
+
 def _supplier_card(session, user) -> list[dict]:
+    from questionnaires import definitions
     from questionnaires.queries import supplier_assignments
 
     if user.organization.kind != "supplier":
         return []
     items = []
     for a in session.scalars(supplier_assignments(user).limit(6)):
-        items.append({"label": f"{a.organization.name}: due {a.due_date:%d %b %Y}",
-                      "value": a.status.replace("_", " "),
+        title = definitions.tr(definitions.get_template(a.template_key, a.template_version)
+                               .title, "en")
+        late = " (overdue)" if a.overdue else ""
+        items.append({"label": f"{title}, for {a.organization.name}: due {a.due_date:%d %b %Y}"
+                               f"{late}",
+                      "value": _SUPPLIER_STATUS.get(a.status, a.status),
                       "href": url_for("portal.answer", assignment_id=a.id)})
     return items or [{"label": "nothing to answer", "value": "0"}]
 
