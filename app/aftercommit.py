@@ -5,7 +5,8 @@ never see a change that could still roll back. Callbacks run once the outermost 
 ended after a commit, not inside SQLAlchemy's `after_commit` event: there the committing session
 still counts as in a transaction, so a callback that opens its own write session (an eager job,
 a receiver that records something) would be a second writer (PITFALLS: SQLite, a second write
-transaction). A rollback, or a close without commit, drops them.
+transaction). A rollback, or a close without commit, drops them; `after_rollback` callbacks
+run then instead (removing a file stored for a row that never committed).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 _CALLBACKS = "tierlight_after_commit"
+_UNDO = "tierlight_after_rollback"
 _COMMITTED = "tierlight_committed"
 log = logging.getLogger(__name__)
 
@@ -27,13 +29,18 @@ def after_commit(session: Session, callback: Callable[[], None]) -> None:
     session.info.setdefault(_CALLBACKS, []).append(callback)
 
 
+def after_rollback(session: Session, callback: Callable[[], None]) -> None:
+    """Run `callback()` if this session's transaction ends without committing."""
+    session.info.setdefault(_UNDO, []).append(callback)
+
+
 def pending(session: Session) -> list[Callable[[], None]]:
     return list(session.info.get(_CALLBACKS, ()))
 
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
-    if session.info.get(_CALLBACKS):
+    if session.info.get(_CALLBACKS) or session.info.get(_UNDO):
         session.info[_COMMITTED] = True
 
 
@@ -43,10 +50,9 @@ def _ended(session: Session, transaction: Any) -> None:
         return
     committed = session.info.pop(_COMMITTED, False)
     callbacks = session.info.pop(_CALLBACKS, None)
-    if not committed:
-        return
-    for callback in callbacks or ():
+    undo = session.info.pop(_UNDO, None)
+    for callback in (callbacks if committed else undo) or ():
         try:
             callback()
-        except Exception:  # the change is committed; one failing callback must not stop the rest
-            log.exception("after-commit callback %r failed", callback)
+        except Exception:  # the transaction has ended; one failing callback must not stop the rest
+            log.exception("after-transaction callback %r failed", callback)

@@ -16,7 +16,6 @@ from app.apischema import api_route
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
 from app.deferred import after_request_write
-from app.errors import NotFound
 from app.tenancy import get_owned
 from questionnaires import definitions, queries, services
 from questionnaires.models import Assignment
@@ -27,14 +26,6 @@ bp = Blueprint("questionnaires_api", __name__, url_prefix="/api/v1")
 editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
 # Buyers read their assignments; supplier organisations read those addressed to them.
 readers = roles_required("admin", "compliance", "supplier", org_kinds=("buyer", "supplier"))
-
-
-def _template(key: str, version: int | None = None) -> definitions.Template:
-    try:
-        return definitions.get_template(key, version)
-    except KeyError:
-        raise NotFound(f'No questionnaire "{key}"'
-                       + (f" version {version}." if version else ".")) from None
 
 
 def template_json(key: str, versions: dict[int, definitions.Template], lang: str) -> dict:
@@ -66,7 +57,7 @@ def list_templates(query: dict):
 @api_route(response="QuestionnaireDetail", query="TemplateQuery")
 def get_template(key: str, query: dict):
     """One template's questions (latest version, or ?version=), in ?lang= (en, es, zh)."""
-    template, lang = _template(key, query.get("version")), _lang()
+    template, lang = queries.template_or_404(key, query.get("version")), _lang()
     sections = [{"code": s.code, "title": definitions.tr(s.title, lang), "questions": [
         {"code": q.code, "type": q.type, "required": q.required,
          "text": definitions.tr(q.text, lang), "help": definitions.tr(q.help, lang),
@@ -81,7 +72,7 @@ def get_template(key: str, query: dict):
 @api_route(status=201, response="SendResult", body="SendInput", lookup_first=True)
 def send(key: str, body):
     """Send the latest version to suppliers; each gets an assignment and an emailed link."""
-    _template(key)
+    queries.template_or_404(key)
     body = body()
     db = get_session()
     result = services.send(

@@ -10,11 +10,22 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.errors import field_error
+from app.errors import NotFound, field_error
 from questionnaires.models import Assignment, Evidence, Signal
 from questionnaires.sharing import assigned_to_supplier
 from questionnaires.states import EDITABLE, STATUSES
 from suppliers.models import Supplier
+
+
+def template_or_404(key: str, version: int | None = None):
+    """A built-in template, or a NotFound naming the key (and version) that was asked for."""
+    from questionnaires import definitions
+
+    try:
+        return definitions.get_template(key, version)
+    except KeyError:
+        raise NotFound(f'No questionnaire "{key}"'
+                       + (f" version {version}." if version else ".")) from None
 
 
 def parse_filters(args: Mapping[str, Any]) -> dict[str, Any]:

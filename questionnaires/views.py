@@ -17,7 +17,7 @@ from app.activity.models import ActivityEntry
 from app.api import page_of
 from app.apischema import int_arg
 from app.db import get_session
-from app.errors import AppError, NotFound, ValidationFailed
+from app.errors import AppError, ValidationFailed
 from app.tenancy import get_owned, owned
 from questionnaires import definitions, queries, services, wording
 from questionnaires.forms import ConfirmForm, NewLinkForm, ReturnForm, SendForm
@@ -55,14 +55,6 @@ def _org() -> int:
 
 def _latest_templates() -> list[definitions.Template]:
     return [versions[max(versions)] for _key, versions in sorted(definitions.builtin().items())]
-
-
-def _template_or_404(key: str, version: int | None = None) -> definitions.Template:
-    try:
-        return definitions.get_template(key, version)
-    except KeyError:
-        raise NotFound(f'No questionnaire "{key}"'
-                       + (f" version {version}." if version else ".")) from None
 
 
 @bp.get("/questionnaires")
@@ -108,7 +100,7 @@ def _chart(counts: dict[str, int]) -> list[dict]:
 @editors
 def template(key: str):
     version = int_arg(request.args, "version")
-    found = _template_or_404(key, version)
+    found = queries.template_or_404(key, version)
     lang = definitions.pick_language(request.args.get("lang"))
     versions = sorted(definitions.builtin().get(key, {}))
     return render_template("questionnaires/template.html", template=found, lang=lang,

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from flask import current_app
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.aftercommit import after_commit
+from app.aftercommit import after_commit, after_rollback
 from app.auth.models import User
 from app.errors import Conflict, NotFound, PayloadTooLarge, UnsupportedMedia, ValidationFailed
 from app.sheet_errors import SpreadsheetError
@@ -298,29 +298,9 @@ def evidence_of(session: Session, assignment: Assignment, evidence_id: Any) -> E
     return found
 
 
-_PENDING = "questionnaire_evidence_pending"
-_COMMITTED = "questionnaire_evidence_committed"
-
-
 def _forget_unless_committed(session: Session, path: Path) -> None:
     """A stored file whose row never commits is removed (a rollback, an error later on)."""
-    session.info.setdefault(_PENDING, []).append(path)
-
-
-@event.listens_for(Session, "after_commit")
-def _committed(session: Session) -> None:  # the outermost transaction only
-    if session.info.get(_PENDING):
-        session.info[_COMMITTED] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: Any) -> None:
-    if transaction.parent is not None:  # a savepoint: the outer transaction decides
-        return
-    committed = session.info.pop(_COMMITTED, False)
-    for path in session.info.pop(_PENDING, None) or ():
-        if not committed:
-            path.unlink(missing_ok=True)
+    after_rollback(session, lambda: path.unlink(missing_ok=True))
 
 
 __all__ = ["ACCEPTED", "MAX_BYTES", "MAX_FILES", "add_evidence", "clean_filename",

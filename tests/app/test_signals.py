@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from sqlalchemy import text
 
 from app import signals
 from app.db import get_db
 from suppliers import services
 from tests.factories import make_org
+from tests.signal_helpers import received
 from tests.suppliers.factories import make_supplier
-
-
-@contextmanager
-def received(*signals_):
-    got = []
-
-    def receiver(sender, **kwargs):
-        got.append((sender, kwargs))
-
-    for signal in signals_:
-        signal.connect(receiver)
-    try:
-        yield got
-    finally:
-        for signal in signals_:
-            signal.disconnect(receiver)
 
 
 def test_receivers_run_after_commit_with_the_ids(db):

@@ -3,7 +3,6 @@ signed in, one supplier organisation for many buyers, disconnect, links that no 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -20,28 +19,13 @@ from suppliers.models import Supplier
 from tests.conftest import csrf_from, login, token_for
 from tests.conftest_mail import html_of, link_in, text_of
 from tests.factories import make_org, make_user
+from tests.signal_helpers import received
 from tests.suppliers.factories import make_supplier
 
 GOOD = "lantern-orchard-river-77"
 SENTENCE = ("{buyer} invites {supplier} to connect on Tierlight, to answer questionnaires and "
             "work on corrective actions they address to you. {buyer} will not see anything else "
             "of yours, and you will not see anything of theirs beyond what they send you.")
-
-
-@contextmanager
-def received(*signals_):
-    got = []
-
-    def receiver(sender, **kwargs):
-        got.append((sender, kwargs))
-
-    for signal in signals_:
-        signal.connect(receiver)
-    try:
-        yield got
-    finally:
-        for signal in signals_:
-            signal.disconnect(receiver)
 
 
 def _api(app, user):
