@@ -7,6 +7,7 @@ advice for "validation_mismatch"). Nothing here relaxes a check: negative cases 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import string
 import threading
@@ -78,6 +79,31 @@ def before_call(context, case, kwargs):
     elif (path.endswith("/relationships") and method == "POST" and isinstance(body, dict)
           and body.get("customer_id") == body.get("supplier_id")):
         body["customer_id"] = None  # a supplier cannot supply itself
+    elif path.endswith("/questionnaires/{key}/send") and method == "POST" and isinstance(body,
+                                                                                           dict):
+        _reachable_campaign(body)
+
+
+_TODAY = dt.date.today()
+
+
+def _reachable_campaign(body: dict) -> None:
+    """A campaign the document calls valid in words: a due date within two years, suppliers of
+    the caller's network (the demo buyer's are 1 to 26) and an address to send to."""
+    due = body.get("due_date")
+    if isinstance(due, str):
+        try:
+            day = dt.date.fromisoformat(due)
+        except ValueError:
+            day = None
+        if day is not None and not _TODAY <= day <= _TODAY + dt.timedelta(days=730):
+            body["due_date"] = (_TODAY + dt.timedelta(days=30)).isoformat()
+    ids = body.get("supplier_ids")
+    if isinstance(ids, list):
+        body["supplier_ids"] = list(dict.fromkeys(1 + (i - 1) % 26 for i in ids
+                                                  if isinstance(i, int)))
+    if not body.get("email"):
+        body["email"] = "fuzz-campaign@example.org"
 
 
 @schemathesis.hook

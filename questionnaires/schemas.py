@@ -29,6 +29,15 @@ _EVIDENCE = {"type": "object", "required": ["id", "question", "filename", "size"
 _ANSWERS = {"type": "object", "description": "question code -> answer: booleans for yes/no, "
             "numbers, option values, lists of option values, ISO 8601 dates, text"}
 
+_EMAIL = {"type": ["string", "null"], "format": "email", "maxLength": 254, "pattern": NO_NUL}
+# Not blank: the service strips the comment and refuses an empty one.
+_COMMENT = {"type": "string", "maxLength": 4000, "allOf": [{"pattern": NO_NUL},
+                                                           {"pattern": "\\S"}]}
+_TEXT_ITEM = {"type": "string", "maxLength": 4000, "pattern": NO_NUL}
+_ANSWER_VALUE = {"anyOf": [
+    {"type": ["boolean", "number", "null"]}, _TEXT_ITEM,
+    {"type": "array", "maxItems": 50, "items": _TEXT_ITEM}]}
+
 ASSIGNMENT = {"type": "object", "required": ["id", "status", "due_date", "template", "overdue"],
               "properties": {
                   "id": INT_ID, "supplier_id": INT_ID, "campaign_id": {"type": ["integer", "null"]},
@@ -77,10 +86,13 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
         "version": INT_ID, "lang": {"type": "string", "maxLength": 20, "pattern": NO_NUL}}},
     "SendInput": {"type": "object", "required": ["supplier_ids", "due_date"],
                   "additionalProperties": False, "properties": {
+                      "due_date": _DATE | {"description": "today or later, within two years"},
                       "supplier_ids": {"type": "array", "minItems": 1, "maxItems": 100_000,
-                                       "items": INT_ID},
-                      "due_date": _DATE,
-                      "email": text(254, pattern="^[^\\x00-\\x20]+@[^\\x00-\\x20]+$"),
+                                       "items": INT_ID,
+                                       "description": "suppliers of your network (422 names "
+                                                      "the others)"},
+                      "email": _EMAIL | {"description": "sends every invitation here, "
+                                                       "instead of each supplier's contact"},
                       "message": text(2000)}},
     "SendResult": {"type": "object", "required": ["assignments"], "properties": {
         "campaign_id": INT_ID,
@@ -94,18 +106,25 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
         "template": {"type": "string", "maxLength": 40, "pattern": NO_NUL},
         "overdue": {"type": "string", "enum": ["1", "0", "true", "false", ""]},
         **PAGE_QUERY}},
-    "ReviewInput": {"type": "object", "required": ["decision"], "additionalProperties": False,
-                    "properties": {"decision": {"type": "string", "enum": ["accept", "return"]},
-                                   "comment": text(4000)}},
+    # Returning needs a comment that says something; accepting takes an optional one.
+    "ReviewInput": {"oneOf": [
+        {"type": "object", "required": ["decision"], "additionalProperties": False,
+         "properties": {"decision": {"const": "accept"}, "comment": text(4000)}},
+        {"type": "object", "required": ["decision", "comment"], "additionalProperties": False,
+         "properties": {"decision": {"const": "return"}, "comment": _COMMENT}}]},
     "NewLinkInput": {"type": "object", "additionalProperties": False,
-                     "properties": {"email": text(254)}},
+                     "properties": {"email": _EMAIL | {"description": "the new contact"}}},
     "NewLink": {"type": "object", "required": ["link"], "properties": {
         "link": {"type": "string"}, "expires_at": {"type": "string"}}},
     "Portal": PORTAL,
     "PortalQuery": {"type": "object", "properties": {
         "lang": {"type": "string", "maxLength": 20, "pattern": NO_NUL}}},
     "AnswersInput": {"type": "object", "required": ["answers"], "additionalProperties": False,
-                     "properties": {"answers": {"type": "object", "maxProperties": 500}}},
+                     "properties": {"answers": {
+                         "type": "object", "maxProperties": 500, "description": _ANSWERS[
+                             "description"] + "; null clears an answer",
+                         "propertyNames": {"pattern": "^[a-z][a-z0-9_]{1,63}$"},
+                         "additionalProperties": _ANSWER_VALUE}}},
     "SubmitInput": {"type": "object", "additionalProperties": False, "properties": {
         "attestation": {"type": "object", "additionalProperties": False, "properties": {
             "name": text(200), "title": text(200)}}}},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -28,6 +28,7 @@ from questionnaires.states import EDITABLE
 from suppliers.models import Supplier
 
 MAX_SUPPLIERS = 100_000
+MAX_AHEAD = timedelta(days=731)
 _CHUNK = 900  # ids per IN (...): well inside SQLite's bound-parameter limit
 OPEN = tuple(sorted(EDITABLE | {"submitted"}))
 
@@ -60,8 +61,11 @@ def _due(value: Any) -> date:
             raise field_error("due_date", "A date such as 2027-03-31.") from None
     if not isinstance(value, date):
         raise field_error("due_date", "A due date is required.")
-    if value < utcnow().date():
+    today = utcnow().date()
+    if value < today:
         raise field_error("due_date", f"The due date {value.isoformat()} is in the past.")
+    if value > today + MAX_AHEAD:
+        raise field_error("due_date", "A due date within two years.")
     return value
 
 

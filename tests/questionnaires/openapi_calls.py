@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 from tests.conftest import CURRENT_APP
 from tests.questionnaires.access import sent_assignment
@@ -40,7 +41,8 @@ def success_calls(db, user, client) -> dict:
         ("get", "/api/v1/questionnaires/{key}"): dict(id="labour-standards",
                                                       query_string={"lang": "es"}),
         ("post", "/api/v1/questionnaires/{key}/send"): dict(id="recruitment", json={
-            "supplier_ids": [opened.supplier_id], "due_date": "2099-01-31",
+            "supplier_ids": [opened.supplier_id],
+            "due_date": (date.today() + timedelta(days=60)).isoformat(),
             "email": "someone@example.org"}),
         ("get", "/api/v1/assignments"): dict(query_string={"overdue": "0", "page": 1}),
         ("get", "/api/v1/assignments/{assignment_id}"): dict(id=done.id),
