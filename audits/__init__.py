@@ -1,0 +1,1 @@
+"""Audits, findings, corrective actions (CAP items) and the recruitment-fee ledger."""
