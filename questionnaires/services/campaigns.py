@@ -86,9 +86,9 @@ def _load_suppliers(session: Session, org_id: int, ids: list[int]) -> dict[int, 
     found: dict[int, Any] = {}
     for chunk in _chunks(ids):
         for row in session.execute(
-            select(Supplier.id, Supplier.name, Supplier.contact_email, Supplier.linked_org_id)
-            .where(Supplier.org_id == org_id, Supplier.archived_at.is_(None),
-                   Supplier.id.in_(chunk))
+            select(Supplier.id, Supplier.name, Supplier.contact_email, Supplier.linked_org_id,
+                   Supplier.archived_at)
+            .where(Supplier.org_id == org_id, Supplier.id.in_(chunk))
         ):
             found[row.id] = row
     return found
@@ -134,8 +134,9 @@ def send(
 ) -> SendResult:
     """Send the latest version of a template to suppliers of `org`; flushes.
 
-    Suppliers that already have an open assignment of this template are skipped (listed in
-    the result). Each assignment's email goes to `email` if given, else to the supplier's
+    Suppliers that already have an open assignment of this template, and archived ones, are
+    skipped (listed in the result); ids that are not the organisation's are a 422. Each
+    assignment's email goes to `email` if given, else to the supplier's
     contact address, else (for a connected supplier) to its organisation's administrator.
     """
     template = definitions.get_template(template_key)  # KeyError: the caller's 404
@@ -153,13 +154,14 @@ def send(
             [{"field": "supplier_ids", "message": f"No supplier {i} in your network."}
              for i in unknown[:100]],
         )
+    archived = [i for i in ids if suppliers[i].archived_at is not None]
     open_ = _open_assignments(session, org.id, template.key, ids)
     contacts = _org_contacts(session, {s.linked_org_id for s in suppliers.values()
                                        if s.linked_org_id})
     to_send, no_address = [], []
     for supplier_id in ids:
         s = suppliers[supplier_id]
-        if supplier_id in open_:
+        if supplier_id in open_ or s.archived_at is not None:
             continue
         to = address or s.contact_email or contacts.get(s.linked_org_id or 0)
         if not to:
@@ -184,7 +186,8 @@ def send(
     result = SendResult(campaign=campaign, skipped=[
         {"supplier_id": sid, "assignment_id": aid,
          "reason": "already has an open questionnaire of this template"}
-        for sid, aid in open_.items()])
+        for sid, aid in open_.items()] + [
+        {"supplier_id": sid, "assignment_id": None, "reason": "archived"} for sid in archived])
     if not to_send:
         return result
     now, expires = utcnow(), expiry(due)

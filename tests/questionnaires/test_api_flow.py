@@ -315,3 +315,21 @@ def test_answer_once_share_with_consent(app, db, smtp):
     assert {s["indicator"] for s in seen["signals"]} >= {"FL09", "FL07"}
     outbox = db.scalars(select(OutboxMessage).where(OutboxMessage.org_id == buyers[1].id))
     assert all("INTERNAL-NOTE" not in m.body_text for m in outbox)
+
+
+def test_archived_suppliers_are_skipped_and_said_so(app, db, buyer):
+    from suppliers import services as supplier_services
+
+    user = make_user(db, buyer, "compliance")
+    live, gone = make_supplier(db, buyer), make_supplier(db, buyer)
+    supplier_services.archive_supplier(db, gone, actor=None)
+    db.commit()
+    client = app.test_client()
+    response = client.post("/api/v1/questionnaires/recruitment/send",
+                           headers=token_for(client, user.email),
+                           json={"supplier_ids": [live.id, gone.id], "due_date": DUE,
+                                 "email": "a@example.org"})
+    assert response.status_code == 201, response.text
+    assert [a["supplier_id"] for a in response.json["assignments"]] == [live.id]
+    assert response.json["skipped"] == [{"supplier_id": gone.id, "assignment_id": None,
+                                         "reason": "archived"}]
