@@ -31,6 +31,11 @@ MAX_INT = 2**31 - 1
 INT_ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 # Text that PostgreSQL can store: no NUL characters (SQLite would take them; refuse them alike).
 NO_NUL = "^[^\\x00]*$"
+# What str.strip() removes, spelled out: "\\s" differs between Python and ECMA-262 regexes.
+SPACE = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a"
+         "\\u2028\\u2029\\u202f\\u205f\\u3000")
+# Text with something in it besides spaces (a schema pattern; the same in both regex dialects).
+NOT_BLANK = f"[^{SPACE}]"
 
 _FORMATS = FormatChecker(formats=())
 # A whole number as query text; "244.0" too, as JSON Schema's integer includes it.

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.apischema import INT_ID, MAX_INT, NO_NUL, PAGE_QUERY, ApiResource, register_format
+from app.apischema import (
+    INT_ID,
+    MAX_INT,
+    NO_NUL,
+    PAGE_QUERY,
+    SPACE,
+    ApiResource,
+    register_format,
+)
 from app.errors import ValidationFailed
 from suppliers.connections import Connection
 from suppliers.countries import normalise_country
@@ -34,9 +42,7 @@ def _text(limit: int, description: str = "") -> dict[str, Any]:
     return schema | ({"description": description} if description else {})
 
 
-# What str.strip() removes, spelled out: "\\s" differs between Python and ECMA-262 regexes.
-_SPACE = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a"
-          "\\u2028\\u2029\\u202f\\u205f\\u3000")
+_SPACE = SPACE
 _COUNT = {"type": ["integer", "null"], "minimum": 0, "maximum": MAX_WORKERS}
 _KIND = {"type": "string", "enum": list(SUPPLIER_KINDS)}
 _EDGE_KIND = {"type": "string", "enum": list(RELATIONSHIP_KINDS)}
