@@ -98,7 +98,7 @@ def write_findings(session: Session, audit: Audit, parsed: list[ParsedFinding], 
     ensure_recording(audit)
     summary = ImportSummary(rows=len(parsed), dry_run=dry_run)
     seen: dict[tuple, int] = {}
-    errors = []
+    errors = _length_errors(parsed)
     for p in parsed:
         key = _key(p.code, _values(p))
         if key[0] == "code" and key in seen:
@@ -140,6 +140,21 @@ def write_findings(session: Session, audit: Audit, parsed: list[ParsedFinding], 
     return summary, written
 
 
+# What the columns hold (PostgreSQL refuses longer text; SQLite would store it).
+LIMITS = {"code": 40, "clause": 200, "scheme_severity": 60}
+
+
+def _length_errors(parsed: list[ParsedFinding]) -> list[dict[str, Any]]:
+    errors = []
+    for p in parsed:
+        for column, limit in LIMITS.items():
+            value = getattr(p, column)
+            if value is not None and len(value) > limit:
+                errors.append({"row": p.row, "column": column,
+                               "message": f"At most {limit} characters ({len(value):,} given)."})
+    return errors
+
+
 def _row_of(values: Mapping[str, Any]) -> dict[str, object]:
     """An API body as the upload's columns (so one parser checks both)."""
     row: dict[str, object] = {}
@@ -163,6 +178,7 @@ def add_finding(session: Session, audit: Audit, values: Mapping[str, Any], *, ac
     ensure_recording(audit)
     body = {BODY_COLUMNS.get(k, k): v for k, v in values.items()}
     parsed, errors = parse_findings([(1, _row_of(body))], audit.scheme)
+    errors = errors or _length_errors(parsed)
     if errors:
         reverse = {v: k for k, v in BODY_COLUMNS.items()}
         details = [{"field": reverse.get(e["column"], e["column"]) or "body",
@@ -206,6 +222,7 @@ def import_findings(session: Session, audit: Audit, path: str, filename: str, *,
             raise ValidationFailed(message, [{"row": 1, "column": c, "message": "missing column"}
                                              for c in missing])
         parsed, errors = parse_findings(_rows(table), audit.scheme)
+    errors = errors + _length_errors(parsed)
     if errors:
         raise _fail(sorted(errors, key=lambda e: (e["row"], e.get("column") or "")))
     summary, _ = write_findings(session, audit, parsed, actor=actor, dry_run=dry_run)
