@@ -107,10 +107,13 @@ def create_audit(
     existing = session.scalar(select(User).where(User.email == email))
     firm_name = _firm_name(audit_firm)
     if existing is not None:
-        if existing.organization.kind != "audit_firm" or not existing.is_active:
+        if existing.organization.kind != "audit_firm":
             message = (f"{email} belongs to {existing.organization.name}, which is not an "
                        "audit firm: name the auditor's own address at their firm.")
             raise field_error("auditor_email", message)
+        if not existing.is_active:
+            raise field_error("auditor_email", f"{email}'s account at "
+                                               f"{existing.organization.name} is deactivated.")
         audit.auditor_user_id = existing.id
         audit.audit_firm_org_id = existing.org_id
         audit.audit_firm_name = existing.organization.name
@@ -178,11 +181,15 @@ def _accept_assignment(session: Session, invitation: Invitation, *, name: str, p
     for audit in waiting:
         audit.auditor_user_id, audit.audit_firm_org_id = user.id, firm.id
     session.flush()
+    # Their other invitations for those audits have nothing left to do; invitations to
+    # another firm stay open.
     session.execute(
         update(Invitation).where(Invitation.purpose == PURPOSE, Invitation.email == email,
                                  Invitation.accepted_at.is_(None),
                                  Invitation.revoked_at.is_(None),
-                                 Invitation.id != invitation.id)
+                                 Invitation.id != invitation.id,
+                                 Invitation.data["audit_id"].as_integer().in_(
+                                     [a.id for a in waiting]))
         .values(revoked_at=utcnow()).execution_options(synchronize_session=False)
     )
     for audit in waiting:

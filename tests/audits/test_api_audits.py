@@ -145,3 +145,31 @@ def test_another_auditor_of_the_same_firm_gets_404_everywhere(client, db, buyer)
         assert client.get("/api/v1/audits", headers=headers).json["total"] == 0
     assert client.get(f"/api/v1/audits/{audit.id}",
                       headers=auth(client, assigned)).status_code == 200
+
+
+def test_one_acceptance_assigns_every_audit_waiting_for_the_address_at_that_firm(
+        client, db, buyer, compliance_user, smtp):
+    other_buyer = make_org(db, "buyer")
+    other_person = make_user(db, other_buyer, "compliance")
+    mine, theirs = make_supplier(db, buyer), make_supplier(db, other_buyer)
+    db.commit()
+    first = _plan(client, auth(client, compliance_user), mine, "ana@verita.example",
+                  audit_firm="Verita Audits")
+    second = _plan(client, auth(client, other_person), theirs, "ana@verita.example",
+                   audit_firm="Verita Audits")
+    elsewhere = _plan(client, auth(client, other_person), theirs, "ana@verita.example",
+                      audit_firm="Another Firm")
+    mails = smtp.wait_for(3)
+    token = link_in(mails[0], "/invitations/").rsplit("/", 1)[-1]
+    accepted = client.post(f"/api/v1/invitations/{token}/accept",
+                           json={"name": "Ana Silva", "password": "lantern-orchard-77"})
+    assert accepted.status_code == 201, accepted.json
+    db.expire_all()
+    user_id = accepted.json["id"]
+    assert db.get(Audit, first.json["id"]).auditor_user_id == user_id
+    assert db.get(Audit, second.json["id"]).auditor_user_id == user_id
+    assert db.get(Audit, elsewhere.json["id"]).auditor_user_id is None
+    used_again = client.post(
+        "/api/v1/invitations/" + link_in(mails[1], "/invitations/").rsplit("/", 1)[-1]
+        + "/accept", json={"name": "Ana", "password": "lantern-orchard-77"})
+    assert used_again.status_code == 404  # that invitation has nothing left to do
