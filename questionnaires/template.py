@@ -10,24 +10,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.indicators import INDICATORS as INDICATORS  # re-exported: the one list lives in app
 from questionnaires.conditions import Condition
 
 LANGUAGES: tuple[str, ...] = ("en", "es", "zh")
 QUESTION_TYPES = ("yes_no", "number", "money", "choice", "multi_choice", "text", "date", "file")
-# ILO indicators of forced labour (2012), in the ILO's order.
-INDICATORS: dict[str, str] = {
-    "FL01": "Abuse of vulnerability",
-    "FL02": "Deception",
-    "FL03": "Restriction of movement",
-    "FL04": "Isolation",
-    "FL05": "Physical and sexual violence",
-    "FL06": "Intimidation and threats",
-    "FL07": "Retention of identity documents",
-    "FL08": "Withholding of wages",
-    "FL09": "Debt bondage",
-    "FL10": "Abusive working and living conditions",
-    "FL11": "Excessive overtime",
-}
 STRENGTHS: tuple[str, ...] = ("weak", "moderate", "strong")
 
 FEE_RULE = "fee_months_of_wage"
