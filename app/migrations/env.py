@@ -2,8 +2,7 @@
 
 from alembic import context
 
-import audits.models  # noqa: F401 - registers the tables on Base.metadata
-import questionnaires.models  # noqa: F401
+import questionnaires.models  # noqa: F401 - registers the tables on Base.metadata
 import suppliers.models  # noqa: F401
 from app.db import Base, make_engine
 
