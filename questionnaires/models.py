@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import Organization, User
 from app.db import Base, utcnow
 from app.tenancy import TenantMixin
-from questionnaires.states import STATUSES
+from questionnaires.states import EDITABLE, STATUSES
 from suppliers.models import Supplier
 
 STATUS_CHECK = "status IN (" + ", ".join(repr(s) for s in STATUSES) + ")"
@@ -129,8 +129,6 @@ class Assignment(TenantMixin, Base):
 
     @property
     def overdue(self) -> bool:
-        from questionnaires.states import EDITABLE
-
         return self.status in EDITABLE and self.due_date < utcnow().date()
 
 

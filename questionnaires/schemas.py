@@ -195,6 +195,7 @@ def portal_json(a: Assignment, lang: str, *, evidence: list[Evidence] | None = N
     """What the supplier answers: sections, questions in its language, saved answers."""
     template = definitions.get_template(a.template_key, a.template_version)
     answers = a.answers or {}
+    shown = logic.visible_codes(template, answers)  # once, not once per question
     sections = []
     for section in template.sections:
         questions = []
@@ -202,7 +203,7 @@ def portal_json(a: Assignment, lang: str, *, evidence: list[Evidence] | None = N
             questions.append({
                 "code": q.code, "type": q.type, "required": q.required,
                 "text": definitions.tr(q.text, lang), "help": definitions.tr(q.help, lang),
-                "visible": logic.is_visible(template, q, answers),
+                "visible": q.code in shown,
                 "options": [{"value": o.value, "text": definitions.tr(o.text, lang)}
                             for o in q.options],
                 "answer": answers.get(q.code),

@@ -53,6 +53,14 @@ def template_title(template: definitions.Template) -> str:
     return definitions.tr(template.title, "en")
 
 
+def invitation_context(*, buyer: str, supplier: str, title: str, due: date, link: str,
+                       message: str, sender: str, connected: bool, expires: date) -> dict:
+    """What the questionnaire_invitation mail says: a first sending and a new link alike."""
+    return {"buyer": buyer, "supplier": supplier, "title": title, "due": when(due),
+            "link": link, "message": message, "sender": sender, "connected": connected,
+            "expires": when(expires)}
+
+
 def _due(value: Any) -> date:
     if isinstance(value, str):
         try:
@@ -218,11 +226,10 @@ def send(
             "to": to, "subject": f"{org.name} asks {s.name} to complete: {title}",
             "template": "questionnaire_invitation", "related_type": "assignment",
             "related_id": assignment_id,
-            "context": {
-                "buyer": org.name, "supplier": s.name, "title": title, "due": when(due),
-                "link": link, "message": message or "", "sender": actor.email,
-                "connected": bool(s.linked_org_id), "expires": when(expires.date()),
-            },
+            "context": invitation_context(
+                buyer=org.name, supplier=s.name, title=title, due=due, link=link,
+                message=message or "", sender=actor.email, connected=bool(s.linked_org_id),
+                expires=expires.date()),
         })
     queue_mail_many(session, org_id=org.id, messages=mails, actor=actor)
     record(
@@ -234,4 +241,4 @@ def send(
     return result
 
 
-__all__ = ["SendResult", "send", "when"]
+__all__ = ["SendResult", "invitation_context", "send", "template_title", "when"]

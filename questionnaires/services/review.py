@@ -18,7 +18,7 @@ from app.mail import queue_mail, queue_mail_many
 from questionnaires import definitions
 from questionnaires.models import Assignment
 from questionnaires.services.answering import _log, _move, template_of
-from questionnaires.services.campaigns import when
+from questionnaires.services.campaigns import invitation_context, template_title, when
 from questionnaires.services.links import expiry, link_for_nonce, link_of, new_link
 from questionnaires.states import EDITABLE
 from suppliers.models import Supplier
@@ -28,7 +28,7 @@ DUE_SOON_DAYS = 3
 
 
 def _title(assignment: Assignment) -> str:
-    return definitions.tr(template_of(assignment).title, "en")
+    return template_title(template_of(assignment))
 
 
 def accept(session: Session, assignment: Assignment, *, actor: User) -> Assignment:
@@ -93,11 +93,12 @@ def new_link_for(session: Session, assignment: Assignment, *, actor: User,
         session, org_id=assignment.org_id, to=assignment.contact_email,
         subject=f"{assignment.organization.name}: your link to {_title(assignment)}",
         template="questionnaire_invitation", related=assignment, actor=actor,
-        context={"buyer": assignment.organization.name, "supplier": assignment.supplier.name,
-                 "title": _title(assignment), "due": when(assignment.due_date), "link": link,
-                 "message": "This new link replaces the one sent before.",
-                 "sender": actor.email, "connected": bool(assignment.supplier_org_id),
-                 "expires": when(assignment.link_expires_at.date())},
+        context=invitation_context(
+            buyer=assignment.organization.name, supplier=assignment.supplier.name,
+            title=_title(assignment), due=assignment.due_date, link=link,
+            message="This new link replaces the one sent before.", sender=actor.email,
+            connected=bool(assignment.supplier_org_id),
+            expires=assignment.link_expires_at.date()),
     )
     _log(session, assignment, actor, "questionnaire.link_replaced", "sent a new link")
     return link
@@ -139,7 +140,7 @@ def send_reminders(session: Session, *, today: date | None = None,
     by_org: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         template = definitions.get_template(row.template_key, row.template_version)
-        title = definitions.tr(template.title, "en")
+        title = template_title(template)
         overdue = row.due_date < today
         days = (row.due_date - today).days
         by_org[row.org_id].append({
