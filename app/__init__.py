@@ -88,11 +88,12 @@ def register_shell(app: Flask) -> None:
 
 def register_domains(app: Flask) -> None:
     """Every domain package, in layer order: each exposes `contribution() -> Package`."""
+    import audits
     import questionnaires
     import suppliers
     from app.registry import register_package
 
-    for package in (suppliers, questionnaires):
+    for package in (suppliers, questionnaires, audits):
         register_package(app, package.contribution())
 
 

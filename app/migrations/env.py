@@ -2,7 +2,8 @@
 
 from alembic import context
 
-import questionnaires.models  # noqa: F401 - registers the tables on Base.metadata
+import audits.models  # noqa: F401 - registers the tables on Base.metadata
+import questionnaires.models  # noqa: F401
 import suppliers.models  # noqa: F401
 from app.db import Base, make_engine
 

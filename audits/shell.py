@@ -1,0 +1,34 @@
+"""What the audits package adds to the shell (the pages come later)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.registry import Package, ReferenceCounter
+
+
+def _count(session, org_id: int, supplier_id: int) -> int:
+    from audits.queries import supplier_reference_count
+
+    return supplier_reference_count(session, org_id, supplier_id)
+
+
+def _init(app: Flask) -> None:
+    from app.queue import daily
+    from audits.jobs import daily_overdue
+
+    daily(daily_overdue, app)
+
+
+def contribution() -> Package:
+    from audits import api, api_fees  # noqa: F401 - api_fees adds its routes to api.bp
+    from audits.schemas import OPENAPI_SCHEMAS
+    from audits.services import audits as _audits  # noqa: F401 - registers the invitation purpose
+
+    return Package(
+        name="audits",
+        blueprints=(api.bp,),
+        openapi_schemas=OPENAPI_SCHEMAS,
+        reference_counters=(ReferenceCounter("audits and fee entries", _count),),
+        init_app=_init,
+    )

@@ -1,0 +1,82 @@
+"""Access table of the audits package (tests/test_access_matrix.py's docstring).
+
+Shared routes: the makers make the object addressed to the principal (tests/audits/factories.py
+`addressed_audit`): the buyer's own audit, an audit assigned to the auditor, a submitted audit
+of the supplier organisation's connected record. The cross-tenant probe then asks with another
+principal's objects: 404 for everyone allowed (another auditor's audit included).
+"""
+
+from __future__ import annotations
+
+from app.auth.roles import NETWORK_EDITORS as EDITORS
+
+RECORDERS = frozenset({"admin", "auditor", "compliance"})
+READERS = frozenset({"admin", "auditor", "compliance", "supplier"})
+BUYERS = frozenset({"buyer"})
+
+ACCESS: dict[str, object] = {
+    "audits_api.list_audits": READERS,
+    "audits_api.create_audit": EDITORS,
+    "audits_api.get_audit": READERS,
+    "audits_api.audit_status": RECORDERS,
+    "audits_api.import_findings": RECORDERS,
+    "audits_api.findings_template": RECORDERS,
+    "audits_api.list_findings": READERS,
+    "audits_api.create_finding": RECORDERS,
+    "audits_api.create_action": RECORDERS,
+    "audits_api.get_action_view": READERS,
+    "audits_api.transition": READERS,
+    "audits_api.list_fees": EDITORS,
+    "audits_api.add_fee": EDITORS,
+    "audits_api.record_repayment": EDITORS,
+}
+KINDS = {e: BUYERS for e, rule in ACCESS.items() if rule == EDITORS}
+KINDS |= {e: frozenset({"buyer", "audit_firm"}) for e, rule in ACCESS.items()
+          if rule == RECORDERS}
+KINDS |= {e: frozenset({"buyer", "audit_firm", "supplier"}) for e, rule in ACCESS.items()
+          if rule == READERS}
+
+
+def _audit_id(db, org, user):
+    from tests.audits.factories import addressed_audit
+
+    return addressed_audit(db, org, user).id
+
+
+def _finding(db, org, user):
+    from tests.audits.factories import addressed_audit, make_finding
+
+    return make_finding(db, addressed_audit(db, org, user))
+
+
+def _finding_id(db, org, user):
+    return _finding(db, org, user).id
+
+
+def _action_id(db, org, user):
+    from tests.audits.factories import make_action
+
+    return make_action(db, _finding(db, org, user)).id
+
+
+def _buyer_supplier(db, org):
+    from tests.factories import make_org
+    from tests.suppliers.factories import make_supplier
+
+    return make_supplier(db, org if org.kind == "buyer" else make_org(db, "buyer"))
+
+
+def _entry_id(db, org, user):
+    from tests.audits.factories import make_fee
+
+    return make_fee(db, _buyer_supplier(db, org)).id
+
+
+MAKERS: dict[object, object] = {
+    "audit_id": _audit_id,
+    "finding_id": _finding_id,
+    "action_id": _action_id,
+    "entry_id": _entry_id,
+    ("audits_api.list_fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
+    ("audits_api.add_fee", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
+}

@@ -1,0 +1,1 @@
+from tests.conftest_mail import _smtp_controller, smtp  # noqa: F401 - fixtures
