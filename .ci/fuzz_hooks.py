@@ -16,6 +16,9 @@ import schemathesis
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
+from app.indicators import INDICATORS
+from audits.crosswalk import SCHEMES, scheme_values
+from audits.importer import WORKER_GROUPS
 from suppliers.countries import country_choices
 
 # --- formats ---------------------------------------------------------------------------------
@@ -36,10 +39,22 @@ def _with_check_digits(base: str) -> str:
 schemathesis.openapi.format("lei", st.text(string.ascii_uppercase + string.digits, min_size=18,
                                            max_size=18).map(_with_check_digits))
 
+_CURRENCIES = ["USD", "EUR", "NPR", "MYR", "JPY", "KWD", "BDT", "INR", "CNY", "THB", "usd"]
+_ALL_SEVERITIES = sorted({v for scheme in SCHEMES for v in scheme_values(scheme)})
+schemathesis.openapi.format("audit-scheme", st.sampled_from([*SCHEMES, "smeta", "BSCI",
+                                                              "SA 8000", "SMETA 4-pillar"]))
+schemathesis.openapi.format("currency", st.sampled_from(_CURRENCIES))
+schemathesis.openapi.format("ilo-indicator", st.sampled_from(
+    [*INDICATORS, *INDICATORS.values(), "fl9", "Debt Bondage"]))
+schemathesis.openapi.format("worker-group", st.sampled_from([*WORKER_GROUPS, "Migrants"]))
+schemathesis.openapi.format("scheme-severity", st.sampled_from(_ALL_SEVERITIES))
+
 # --- cross-field rules -----------------------------------------------------------------------
 
 _COUNTS = ("workers", "migrant_workers", "female_workers")
 CSV = "external_id,name,country,kind\n{ref},Fuzzed Mill {ref},BD,manufacturer\n"
+FINDINGS_CSV = ("code,description,scheme_severity,indicators\n"
+                "{ref},Passports held by the HR office,{severity},FL07\n")
 _seq = iter(range(10**9))
 
 
@@ -82,6 +97,8 @@ def before_call(context, case, kwargs):
     elif path.endswith("/questionnaires/{key}/send") and method == "POST" and isinstance(body,
                                                                                            dict):
         _reachable_campaign(body)
+    elif isinstance(body, dict):
+        audits_rules(case, path, method, body)
 
 
 _TODAY = dt.date.today()
@@ -115,6 +132,12 @@ def map_case(context, case):
     if positive and case.operation.path.endswith("/suppliers/import") and isinstance(case.body,
                                                                                       dict):
         case.body["file"] = CSV.format(ref=f"FUZZ-{next(_seq)}").encode()  # a valid file
+    elif positive and case.operation.path.endswith("/findings/import") and isinstance(case.body,
+                                                                                        dict):
+        audit = _api(f"/api/v1/audits/{(case.path_parameters or {}).get('audit_id')}") or {}
+        severity = scheme_values(audit.get("scheme") or "internal")[0]
+        case.body["file"] = FINDINGS_CSV.format(ref=f"FUZZ-{next(_seq)}",
+                                                severity=severity).encode()
     return case
 
 
@@ -147,3 +170,74 @@ class SpareToken:
 
     def set(self, case, data, ctx):
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+# --- audits: rules that hang on stored records ------------------------------------------------
+
+
+def _api(path: str) -> dict | None:
+    """GET a record of the fuzzed instance, to learn what a valid request for it is."""
+    import requests  # schemathesis's own HTTP client
+
+    answer = requests.get(os.environ["TL_BASE"] + path, timeout=10,
+                          headers={"Authorization": f"Bearer {os.environ['TL_TOKEN']}"})
+    return answer.json() if answer.status_code == 200 else None
+
+
+def _fit_money(body: dict, amount_keys: tuple[str, ...], currency: str | None) -> None:
+    """No more decimals than the currency has (0 for JPY, 3 for KWD)."""
+    from decimal import ROUND_DOWN, Decimal, InvalidOperation
+
+    from audits import money
+
+    try:
+        places = money.exponent(currency or "")
+    except (KeyError, ValueError):
+        return
+    for key in amount_keys:
+        value = body.get(key)
+        if value is None or isinstance(value, bool):
+            continue
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            continue
+        body[key] = str(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN))
+
+
+def audits_rules(case, path: str, method: str, body: dict) -> None:
+    params = case.path_parameters or {}
+    if path.endswith("/audits") and method == "POST":
+        start, end = body.get("audit_date"), body.get("end_date")
+        if isinstance(start, str) and isinstance(end, str) and end < start:
+            body["end_date"] = start  # an audit does not end before it starts
+        if not (body.get("audit_firm") or "").strip():
+            body["audit_firm"] = "Fuzzed Audit Partners"  # an address with no account
+    elif path.endswith("/audits/{audit_id}/findings") and method == "POST":
+        audit = _api(f"/api/v1/audits/{params.get('audit_id')}")
+        if audit and "scheme" in audit:
+            allowed = scheme_values(audit["scheme"])
+            if str(body.get("scheme_severity", "")).strip().casefold() not in {
+                    v.casefold() for v in allowed}:
+                body["scheme_severity"] = allowed[0]
+        if (body.get("fee_amount") is None) != (body.get("fee_currency") is None):
+            body["fee_amount"], body["fee_currency"] = "1500", "NPR"  # both, or neither
+        _fit_money(body, ("fee_amount",), body.get("fee_currency"))
+    elif path.endswith("/suppliers/{supplier_id}/fees") and method == "POST":
+        body["agency_supplier_id"] = None  # an agency of that network: not known here
+        body["finding_id"] = None  # a finding of that supplier: not known here
+        if body.get("amount") is None and body.get("fee_per_worker") is None:
+            body["amount"] = "1500"  # one of them, the document says
+        _fit_money(body, ("amount", "fee_per_worker"), body.get("currency"))
+        per, workers = body.get("fee_per_worker"), body.get("workers")
+        if body.get("amount") is None and isinstance(workers, int) and per is not None \
+                and float(per) * workers > 10**12:
+            body["fee_per_worker"] = "1"
+    elif path.endswith("/fees/{entry_id}") and method == "PATCH":
+        entry = _api(f"/api/v1/fees/{params.get('entry_id')}")
+        if entry and "amount" in entry:
+            _fit_money(body, ("repaid_amount",), entry["currency"])
+            if float(body.get("repaid_amount") or 0) > float(entry["amount"]):
+                body["repaid_amount"] = entry["amount"]  # not more than the cohort paid
+            if (body.get("workers_confirmed") or 0) > entry["workers"]:
+                body["workers_confirmed"] = entry["workers"]

@@ -53,6 +53,15 @@ def add_fee(supplier_id: int, body):
     return jsonify(fee_json(entry)), 201
 
 
+@bp.get("/fees/<int:entry_id>")
+@editors
+@api_route(response="FeeEntry")
+def get_fee(entry_id: int):
+    """One ledger entry: what the cohort paid, and what has been repaid to it."""
+    db = get_session()
+    return jsonify(fee_json(get_owned(db, FeeEntry, entry_id, current_user.org_id)))
+
+
 @bp.patch("/fees/<int:entry_id>")
 @editors
 @api_route(response="FeeEntry", body="FeePatch", lookup_first=True)

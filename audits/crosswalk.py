@@ -159,6 +159,12 @@ def scheme_value(scheme: str, scheme_severity: object) -> str:
     return found
 
 
+def some_scheme_has(scheme_severity: object) -> bool:
+    """Whether any scheme has this severity (in any accepted spelling): the API's format."""
+    key = _key(scheme_severity) if isinstance(scheme_severity, str) else ""
+    return bool(key) and any(key in table for table in _LOOKUP.values())
+
+
 def tierlight_severity(scheme: str, scheme_severity: str, *, indicators: Iterable[str] = (),
                        child_labour: bool = False) -> str:
     """The Tierlight severity (critical, high, medium, low) of a scheme's severity.

@@ -233,6 +233,14 @@ def _count(value: object, column: str, at: _Row) -> int | None:
     return None
 
 
+def group_of(text: str) -> str:
+    """One worker group in any accepted spelling ("Migrants" -> "migrant"); ValueError else."""
+    group = _GROUP_SPELLINGS.get(_VOCAB_JUNK.sub("_", text.casefold()).strip("_"))
+    if group is None:
+        raise ValueError(f'"{_shown(text, 40)}" is not a worker group.')
+    return group
+
+
 def _groups(value: object, at: _Row) -> tuple[str, ...]:
     text = _text(value, "worker_groups", at)
     if text is None:

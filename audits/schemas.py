@@ -11,9 +11,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.apischema import INT_ID, MAX_INT, NO_NUL, PAGE_QUERY, text
+from app.apischema import INT_ID, MAX_INT, NO_NUL, PAGE_QUERY, register_format, text
 from app.errors import field_error
-from audits.crosswalk import SCHEMES, SEVERITIES
+from audits import money
+from audits.crosswalk import SCHEMES, SEVERITIES, normalise_scheme, some_scheme_has
+from audits.importer import group_of
+from audits.indicators import parse_indicators
 from audits.models import (
     ACTION_STATES,
     AUDIT_STATUSES,
@@ -26,16 +29,33 @@ from audits.models import (
     Finding,
 )
 
+
+def _one_indicator(value: str) -> bool:
+    return len(parse_indicators(value)) == 1
+
+
+# Rules the document states as formats, checked on every request (app/apischema.py).
+register_format("audit-scheme", normalise_scheme)
+register_format("currency", money.normalise_currency)
+register_format("ilo-indicator", _one_indicator)
+register_format("worker-group", group_of)
+# Some scheme has it; whether the audit's own scheme does is the service's 422 naming it.
+register_format("scheme-severity", some_scheme_has)
+
 _DATE = {"type": "string", "format": "date", "maxLength": 10, "examples": ["2027-03-31"]}
 _DATE_OR_NULL = {"type": ["string", "null"], "format": "date", "maxLength": 10}
 _WHEN = {"type": ["string", "null"], "format": "date-time"}
 _EMAIL = {"type": "string", "maxLength": 254, "pattern": "^[^\\x00-\\x20]+@[^\\x00-\\x20]+$"}
-_MONEY_IN = {"type": ["number", "string"], "maxLength": 30, "pattern": "^ *[0-9]+(\\.[0-9]+)? *$",
-             "minimum": 0,
-             "description": "major units: a JSON number or a decimal string such as \"3500.50\""}
+# At most 10^12 major units (the ledger's cap of 10^15 minor units in a 3-decimal currency)
+# and no more decimals than the currency has (0 for JPY, 2 for USD, 3 for KWD): a 422 else.
+_MONEY_IN = {"type": ["number", "string"], "maxLength": 30,
+             "pattern": "^ *[0-9]{1,12}(\\.[0-9]{0,3}0*)? *$", "minimum": 0, "maximum": 10**12,
+             "description": "major units: a JSON number or a decimal string such as "
+                            "\"3500.50\", with no more decimals than the currency has"}
 _MONEY_OUT = {"type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]+)?$",
               "description": "major units as a decimal string with the currency's decimals"}
-_CURRENCY = {"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217, e.g. NPR"}
+_CURRENCY = {"type": "string", "pattern": "^ *[A-Za-z]{3} *$", "format": "currency",
+             "description": "ISO 4217 money, e.g. NPR (not metals or funds such as XAU)"}
 _COUNT_IN = {"type": ["integer", "null"], "minimum": 0, "maximum": 10_000_000}
 _INDICATOR = {"type": "string", "pattern": "^FL(0[1-9]|1[01])$"}
 _STR = {"type": ["string", "null"]}
@@ -106,12 +126,18 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
     "AuditInput": {"type": "object", "additionalProperties": False,
                    "required": ["supplier_id", "scheme", "audit_date", "auditor_email"],
                    "properties": {
-                       "supplier_id": INT_ID, "scheme": text(40, nullable=False),
+                       "supplier_id": INT_ID,
+                       "scheme": {**text(40, nullable=False), "format": "audit-scheme",
+                                  "description": "SMETA, RBA, amfori BSCI, SA8000, internal "
+                                                 "or other (any case; BSCI, SA 8000 too)"},
                        "scheme_variant": text(40), "audit_type": {"enum": list(AUDIT_TYPES)},
-                       "audit_date": _DATE, "end_date": _DATE_OR_NULL,
-                       "auditor_email": _EMAIL,
-                       "audit_firm": {**text(200), "description": "the firm an auditor "
-                                      "without an account is invited to join"},
+                       "audit_date": _DATE,
+                       "end_date": {**_DATE_OR_NULL, "description": "not before audit_date"},
+                       "auditor_email": {**_EMAIL, "description": "an auditor's account "
+                                         "at an audit firm, or an address with no account"},
+                       "audit_firm": {**text(200), "description": "required when "
+                                      "auditor_email has no account: the audit firm they are "
+                                      "invited to join"},
                        "internal_notes": text(20_000)}},
     "AuditStatusInput": {"type": "object", "additionalProperties": False, "required": ["to"],
                          "properties": {"to": {"type": "string",
@@ -132,14 +158,20 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                      "required": ["description", "scheme_severity"], "properties": {
                          "code": text(40), "clause": text(200),
                          "description": text(10_000, nullable=False),
-                         "scheme_severity": text(60, nullable=False),
+                         "scheme_severity": {**text(60, nullable=False),
+                                             "format": "scheme-severity",
+                                             "description": "one of the audit's scheme's "
+                                                            "severities (docs/audits.md)"},
                          "indicators": {"type": "array", "maxItems": 11,
-                                        "items": text(120, nullable=False),
+                                        "items": {**text(120, nullable=False),
+                                                  "format": "ilo-indicator"},
                                         "description": "codes (FL09) or ILO indicator names"},
                          "workers_affected": _COUNT_IN,
                          "worker_groups": {"type": "array", "maxItems": 20,
-                                           "items": text(40, nullable=False)},
-                         "fee_amount": {**_MONEY_IN, "type": ["number", "string", "null"]},
+                                           "items": {**text(40, nullable=False),
+                                                     "format": "worker-group"}},
+                         "fee_amount": {**_MONEY_IN, "type": ["number", "string", "null"],
+                                        "description": "with fee_currency, or neither"},
                          "fee_currency": {**_CURRENCY, "type": ["string", "null"]},
                          "root_cause": text(10_000), "evidence_note": text(10_000)}},
     "Action": ACTION,
@@ -163,26 +195,38 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                     "totals": {"type": "object", "description": "per currency, never added "
                                "across currencies: {currency: {owed, repaid}}"}}},
     "FeeInput": {"type": "object", "additionalProperties": False,
-                 "required": ["workers", "currency"], "properties": {
+                 "required": ["workers", "currency"],
+                 "description": "amount (the cohort's total) or fee_per_worker, or both "
+                                "(neither is a 422 naming amount); "
+                                "workers x fee_per_worker at most 10^12",
+                 "properties": {
                      "workers": {"type": "integer", "minimum": 1, "maximum": 10_000_000},
                      "amount": {**_MONEY_IN, "description": "what the cohort paid in all; "
                                 + _MONEY_IN["description"]},
                      "fee_per_worker": _MONEY_IN, "currency": _CURRENCY,
                      "category": {"type": "string", "enum": list(FEE_CATEGORIES)},
                      "origin_country": {"type": ["string", "null"], "maxLength": 100,
-                                        "pattern": NO_NUL},
-                     "agency_supplier_id": {**INT_ID, "type": ["integer", "null"]},
+                                        "pattern": NO_NUL, "format": "country",
+                                        "description": "ISO code or English name; null "
+                                                       "for unknown"},
+                     "agency_supplier_id": {**INT_ID, "type": ["integer", "null"],
+                                            "description": "a recruitment agency or labour "
+                                                           "provider in your network"},
                      "agency_name": text(300),
                      "finding_id": {"type": ["integer", "null"], "minimum": 1,
-                                    "maximum": MAX_INT},
+                                    "maximum": MAX_INT,
+                                    "description": "a finding of this supplier's audits"},
                      "evidence_note": text(10_000)}},
     "FeePatch": {"type": "object", "additionalProperties": False, "required": ["repaid_amount"],
                  "properties": {
-                     "repaid_amount": {**_MONEY_IN, "description": "the total repaid so far; "
+                     "repaid_amount": {**_MONEY_IN, "description": "the total repaid so far, "
+                                       "not more than the cohort's amount; "
                                        + _MONEY_IN["description"]},
                      "repaid_on": _DATE_OR_NULL, "method": text(100),
                      "workers_confirmed": {"type": "integer", "minimum": 0,
-                                           "maximum": 10_000_000},
+                                           "maximum": 10_000_000,
+                                           "description": "not more than the cohort's "
+                                                          "workers"},
                      "evidence_note": text(10_000)}},
 }
 

@@ -97,6 +97,9 @@ def add_fee_entry(session: Session, *, supplier: Supplier, actor: Any, values: d
     per_minor = minor_of(per_worker, currency, "fee_per_worker") if per_worker is not None \
         else None
     owed = minor_of(total, currency, "amount") if total is not None else per_minor * workers
+    if owed > MAX_MINOR:  # many workers at a large fee: still an amount the ledger can hold
+        raise field_error("fee_per_worker", f"{workers:,} workers x the fee is more than "
+                          f"{money.format_money(MAX_MINOR, currency)}.")
     per_minor = per_minor if per_minor is not None else owed // workers
     category = values.get("category") or "recruitment_fee"
     if category not in FEE_CATEGORIES:

@@ -28,6 +28,7 @@ ACCESS: dict[str, object] = {
     "audits_api.transition": READERS,
     "audits_api.list_fees": EDITORS,
     "audits_api.add_fee": EDITORS,
+    "audits_api.get_fee": EDITORS,
     "audits_api.record_repayment": EDITORS,
 }
 KINDS = {e: BUYERS for e, rule in ACCESS.items() if rule == EDITORS}

@@ -49,6 +49,7 @@ def success_calls(db, user, client) -> dict:
         ("post", "/api/v1/suppliers/{supplier_id}/fees"): dict(id=supplier.id, json={
             "workers": 20, "fee_per_worker": 3500, "currency": "NPR", "origin_country": "Nepal",
             "category": "recruitment_fee"}),
+        ("get", "/api/v1/fees/{entry_id}"): dict(id=entry.id),
         ("patch", "/api/v1/fees/{entry_id}"): dict(id=entry.id, json={
             "repaid_amount": "35000.00", "repaid_on": "2026-11-30", "method": "bank transfer",
             "workers_confirmed": 10}),
