@@ -31,6 +31,11 @@ MAX_INT = 2**31 - 1
 INT_ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 # Text that PostgreSQL can store: no NUL characters (SQLite would take them; refuse them alike).
 NO_NUL = "^[^\\x00]*$"
+# Text without control characters (tabs and line breaks allowed), as the spreadsheet readers
+# and the audits importer require: C0 and C1 controls hide things, such as a formula after NUL.
+PRINTABLE = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff]*$"
+# One line of text without any control character.
+ONE_LINE = "^[^\\x00-\\x1f\\x7f]*$"
 # What str.strip() removes, spelled out: "\\s" differs between Python and ECMA-262 regexes.
 SPACE = ("\\t\\n\\x0b\\x0c\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a"
          "\\u2028\\u2029\\u202f\\u205f\\u3000")
@@ -118,6 +123,12 @@ def text(max_length: int, *, nullable: bool = True, **extra: Any) -> dict[str, A
     schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string",
                               "maxLength": max_length, "pattern": NO_NUL}
     return schema | extra
+
+
+def required_text(max_length: int, pattern: str = NO_NUL, **extra: Any) -> dict[str, Any]:
+    """Text the service strips and refuses when nothing is left."""
+    return {"type": "string", "maxLength": max_length,
+            "allOf": [{"pattern": pattern}, {"pattern": NOT_BLANK}]} | extra
 
 
 def ref(name: str) -> dict[str, str]:

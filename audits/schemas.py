@@ -11,7 +11,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.apischema import INT_ID, MAX_INT, NO_NUL, PAGE_QUERY, register_format, text
+from app.apischema import (
+    INT_ID,
+    MAX_INT,
+    ONE_LINE,
+    PAGE_QUERY,
+    PRINTABLE,
+    register_format,
+    required_text,
+    text,
+)
 from app.errors import field_error
 from audits import money
 from audits.crosswalk import SCHEMES, SEVERITIES, normalise_scheme, some_scheme_has
@@ -43,9 +52,12 @@ register_format("worker-group", group_of)
 register_format("scheme-severity", some_scheme_has)
 
 _DATE = {"type": "string", "format": "date", "maxLength": 10, "examples": ["2027-03-31"]}
-_DATE_OR_NULL = {"type": ["string", "null"], "format": "date", "maxLength": 10}
+# A date, or null for none ("" is not a date).
+_DATE_OR_NULL = {"type": ["string", "null"], "format": "date", "maxLength": 10,
+                 "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
 _WHEN = {"type": ["string", "null"], "format": "date-time"}
-_EMAIL = {"type": "string", "maxLength": 254, "pattern": "^[^\\x00-\\x20]+@[^\\x00-\\x20]+$"}
+_EMAIL = {"type": "string", "maxLength": 254,
+          "pattern": "^[^\\x00-\\x20\\x7f]+@[^\\x00-\\x20\\x7f]+$"}
 # At most 10^12 major units (the ledger's cap of 10^15 minor units in a 3-decimal currency)
 # and no more decimals than the currency has (0 for JPY, 2 for USD, 3 for KWD): a 422 else.
 _MONEY_IN = {"type": ["number", "string"], "maxLength": 30,
@@ -127,7 +139,7 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                    "required": ["supplier_id", "scheme", "audit_date", "auditor_email"],
                    "properties": {
                        "supplier_id": INT_ID,
-                       "scheme": {**text(40, nullable=False), "format": "audit-scheme",
+                       "scheme": {**required_text(40), "format": "audit-scheme",
                                   "description": "SMETA, RBA, amfori BSCI, SA8000, internal "
                                                  "or other (any case; BSCI, SA 8000 too)"},
                        "scheme_variant": text(40), "audit_type": {"enum": list(AUDIT_TYPES)},
@@ -135,7 +147,7 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                        "end_date": {**_DATE_OR_NULL, "description": "not before audit_date"},
                        "auditor_email": {**_EMAIL, "description": "an auditor's account "
                                          "at an audit firm, or an address with no account"},
-                       "audit_firm": {**text(200), "description": "required when "
+                       "audit_firm": {**text(200, pattern=ONE_LINE), "description": "required when "
                                       "auditor_email has no account: the audit firm they are "
                                       "invited to join"},
                        "internal_notes": text(20_000)}},
@@ -156,14 +168,15 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
         "status": {"type": "string", "enum": [*FINDING_STATUSES, ""]}, **PAGE_QUERY}},
     "FindingInput": {"type": "object", "additionalProperties": False,
                      "required": ["description", "scheme_severity"], "properties": {
-                         "code": text(40), "clause": text(200),
-                         "description": text(10_000, nullable=False),
-                         "scheme_severity": {**text(60, nullable=False),
+                         "code": text(40, pattern=PRINTABLE),
+                         "clause": text(200, pattern=PRINTABLE),
+                         "description": required_text(4000, PRINTABLE),
+                         "scheme_severity": {**required_text(60, PRINTABLE),
                                              "format": "scheme-severity",
                                              "description": "one of the audit's scheme's "
                                                             "severities (docs/audits.md)"},
                          "indicators": {"type": "array", "maxItems": 11,
-                                        "items": {**text(120, nullable=False),
+                                        "items": {**text(40, nullable=False),
                                                   "format": "ilo-indicator"},
                                         "description": "codes (FL09) or ILO indicator names"},
                          "workers_affected": _COUNT_IN,
@@ -173,18 +186,18 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                          "fee_amount": {**_MONEY_IN, "type": ["number", "string", "null"],
                                         "description": "with fee_currency, or neither"},
                          "fee_currency": {**_CURRENCY, "type": ["string", "null"]},
-                         "root_cause": text(10_000), "evidence_note": text(10_000)}},
+                         "root_cause": text(2000, pattern=PRINTABLE),
+                         "evidence_note": text(2000, pattern=PRINTABLE)}},
     "Action": ACTION,
     "ActionInput": {"type": "object", "additionalProperties": False,
                     "required": ["description", "owner_email"], "properties": {
-                        "description": text(10_000, nullable=False),
+                        "description": required_text(10_000),
                         "preventive_action": text(10_000), "owner_email": _EMAIL,
                         "due_date": {**_DATE_OR_NULL,
                                      "description": "default by severity: critical 7 days, "
                                                     "high 30, medium 60, low 90"}}},
     "TransitionInput": {"type": "object", "additionalProperties": False, "required": ["to"],
-                        "properties": {"to": {"type": "string", "maxLength": 20,
-                                              "pattern": NO_NUL},
+                        "properties": {"to": {"type": "string", "enum": list(ACTION_STATES)},
                                        "note": text(5000)}},
     "FeeEntry": FEE,
     "FeeList": {"type": "object", "required": ["items", "total", "page", "per_page"],
@@ -206,7 +219,7 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                      "fee_per_worker": _MONEY_IN, "currency": _CURRENCY,
                      "category": {"type": "string", "enum": list(FEE_CATEGORIES)},
                      "origin_country": {"type": ["string", "null"], "maxLength": 100,
-                                        "pattern": NO_NUL, "format": "country",
+                                        "format": "country",
                                         "description": "ISO code or English name; null "
                                                        "for unknown"},
                      "agency_supplier_id": {**INT_ID, "type": ["integer", "null"],

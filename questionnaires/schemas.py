@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.apischema import INT_ID, NO_NUL, NOT_BLANK, PAGE_QUERY, text
+from app.apischema import INT_ID, NO_NUL, PAGE_QUERY, required_text, text
 from questionnaires import definitions, logic
 from questionnaires.models import Assignment, Evidence, Signal
 from questionnaires.states import STATUSES
@@ -31,8 +31,7 @@ _ANSWERS = {"type": "object", "description": "question code -> answer: booleans 
 
 _EMAIL = {"type": ["string", "null"], "format": "email", "maxLength": 254, "pattern": NO_NUL}
 # Not blank: the service strips the comment and refuses an empty one.
-_COMMENT = {"type": "string", "maxLength": 4000, "allOf": [{"pattern": NO_NUL},
-                                                           {"pattern": NOT_BLANK}]}
+_COMMENT = required_text(4000)
 _TEXT_ITEM = {"type": "string", "maxLength": 4000, "pattern": NO_NUL}
 _ANSWER_VALUE = {"anyOf": [
     {"type": ["boolean", "number", "null"]}, _TEXT_ITEM,
