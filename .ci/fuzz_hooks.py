@@ -213,6 +213,9 @@ def audits_rules(case, path: str, method: str, body: dict) -> None:
             body["end_date"] = start  # an audit does not end before it starts
         if not (body.get("audit_firm") or "").strip():
             body["audit_firm"] = "Fuzzed Audit Partners"  # an address with no account
+    elif path.endswith("/actions/{action_id}/transition") and method == "POST":
+        if body.get("to") == "in_progress" and not (body.get("note") or "").strip():
+            body["note"] = "Payslips for May are missing"  # a return needs its reason
     elif path.endswith("/audits/{audit_id}/findings") and method == "POST":
         audit = _api(f"/api/v1/audits/{params.get('audit_id')}")
         if audit and "scheme" in audit:
@@ -230,7 +233,7 @@ def audits_rules(case, path: str, method: str, body: dict) -> None:
             body["amount"] = "1500"  # one of them, the document says
         _fit_money(body, ("amount", "fee_per_worker"), body.get("currency"))
         per, workers = body.get("fee_per_worker"), body.get("workers")
-        if body.get("amount") is None and isinstance(workers, int) and per is not None \
+        if body.get("amount") is None and _number(workers) and per is not None \
                 and float(per) * workers > 10**12:
             body["fee_per_worker"] = "1"
     elif path.endswith("/fees/{entry_id}") and method == "PATCH":

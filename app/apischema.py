@@ -33,7 +33,7 @@ INT_ID = {"type": "integer", "minimum": 1, "maximum": MAX_INT}
 NO_NUL = "^[^\\x00]*$"
 # Text without control characters (tabs and line breaks allowed), as the spreadsheet readers
 # and the audits importer require: C0 and C1 controls hide things, such as a formula after NUL.
-PRINTABLE = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\ud800-\\udfff]*$"
+PRINTABLE = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
 # One line of text without any control character.
 ONE_LINE = "^[^\\x00-\\x1f\\x7f]*$"
 # What str.strip() removes, spelled out: "\\s" differs between Python and ECMA-262 regexes.

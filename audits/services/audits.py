@@ -92,6 +92,8 @@ def create_audit(
         raise field_error("scheme", str(exc)) from None
     if audit_type not in AUDIT_TYPES:
         raise field_error("audit_type", f"One of {', '.join(AUDIT_TYPES)}.")
+    if not isinstance(audit_date, date):
+        raise field_error("audit_date", "The audit's first day, such as 2027-03-31.")
     if end_date is not None and end_date < audit_date:
         raise field_error("end_date", "The audit cannot end before it starts.")
     email = clean_email(auditor_email) if auditor_email is not None else None
