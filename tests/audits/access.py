@@ -29,6 +29,20 @@ ACCESS: dict[str, object] = {
     "audits_api.list_fees": EDITORS,
     "audits_api.add_fee": EDITORS,
     "audits_api.record_repayment": EDITORS,
+    # the pages (audits/views*.py)
+    "audits.index": READERS,
+    "audits.new": EDITORS,
+    "audits.detail": READERS,
+    "audits.status": RECORDERS,
+    "audits.add_finding": RECORDERS,
+    "audits.upload": RECORDERS,
+    "audits.finding": READERS,
+    "audits.add_action": RECORDERS,
+    "audits.transition": READERS,
+    "audits.board": READERS,
+    "audits.fees": EDITORS,
+    "audits.add_fee": EDITORS,
+    "audits.record_repayment": EDITORS,
 }
 KINDS = {e: BUYERS for e, rule in ACCESS.items() if rule == EDITORS}
 KINDS |= {e: frozenset({"buyer", "audit_firm"}) for e, rule in ACCESS.items()
@@ -79,4 +93,6 @@ MAKERS: dict[object, object] = {
     "entry_id": _entry_id,
     ("audits_api.list_fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
     ("audits_api.add_fee", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
+    ("audits.fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
+    ("audits.add_fee", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
 }
