@@ -35,10 +35,10 @@ def _buyer_card(session, user) -> list[dict]:
     ]
     items += [{"label": f"open {severity} findings", "value": n}
               for severity, n in s["findings"].items()]
-    for line in s["fees"]:  # one line per currency: amounts in two currencies never add up
-        items.append({"label": f"recruitment fees owed ({line['currency']})",
-                      "value": line["owed"]})
-        items.append({"label": f"repaid ({line['currency']})", "value": line["repaid"]})
+    # One line per currency: amounts in two currencies never add up. The code is the line's
+    # headline (an amount is too wide for the card's figures), the amounts its text.
+    items += [{"label": f"recruitment fees: {line['owed']} owed, {line['repaid']} repaid",
+               "value": line["currency"]} for line in s["fees"]]
     return items
 
 

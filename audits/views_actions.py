@@ -54,7 +54,9 @@ def finding_page(finding: Finding, *, action_form: ActionForm | None = None,
         "audits/finding.html", finding=finding, audit=audit, rel=rel, actions=actions,
         moves={a.id: moves_for(a, rel) for a in actions},
         late={a.id: board_queries.days_overdue(a, today) for a in actions},
-        fees=fees, cohorts=fee_entries(db, finding) if finding.has_fees else [],
+        # The ledger is the buyer's (as in the API): others read the check's outcome only.
+        fees=fees, cohorts=fee_entries(db, finding) if finding.has_fees and rel == "buyer"
+        else [],
         indicators=INDICATORS, default_due=default_due,
         due_days=remediation.DUE_DAYS[finding.severity],
         action_form=action_form or ActionForm(formdata=None),

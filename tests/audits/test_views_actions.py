@@ -95,7 +95,10 @@ def test_a_fee_findings_action_is_verified_only_after_the_repayment(app, db, buy
         f"e{entry.id}-workers_confirmed": "10"})
     assert repaid.status_code == 303
     assert "Repayment recorded: 35,000.00 NPR of 35,000.00 NPR" in _flash(as_buyer, ledger)
-    assert "All 10 affected workers have been repaid in full" in as_auditor.get(url).text
+    seen_by_auditor = as_auditor.get(url).text
+    assert "All 10 affected workers have been repaid in full" in seen_by_auditor
+    assert '<th class="num">Owed</th>' not in seen_by_auditor  # the ledger is the buyer's
+    assert '<th class="num">Owed</th>' in as_buyer.get(url).text
     assert _move(as_auditor, action, "verified").status_code == 303
     assert _flash(as_auditor, url) == "success: The corrective action is verified."
     db.refresh(action)
