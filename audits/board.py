@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, contains_eager
 
+from app.auth.models import Organization
 from app.db import utcnow
 from audits import money
 from audits.crosswalk import SEVERITIES
@@ -45,9 +46,15 @@ def scoped_actions(user) -> Select[tuple[Action]]:
     """Actions the user may see, with their finding and audit joined (and loaded from the join):
     the buyer's company's; the auditor's assigned audits'; the supplier organisation's shared
     (submitted or accepted) audits'."""
+    audit = contains_eager(Action.finding).contains_eager(Finding.audit)
     stmt = (select(Action).join(Finding, Finding.id == Action.finding_id)
             .join(Audit, Audit.id == Finding.audit_id)
-            .options(contains_eager(Action.finding).contains_eager(Finding.audit)))
+            # the cards show names only: whole supplier and organisation rows cost more to
+            # build than the query costs to run
+            .options(audit.joinedload(Audit.supplier).load_only(Supplier.name, Supplier.country,
+                                                                Supplier.linked_org_id),
+                     audit.joinedload(Audit.organization).load_only(Organization.name,
+                                                                    Organization.kind)))
     rule = audits_for(user)
     if rule is None:
         return stmt.where(Action.org_id == user.org_id)
@@ -78,11 +85,12 @@ def board(session: Session, user, filters: Mapping[str, Any],
     columns = {s: Column(s, limit=min((limits or {}).get(s, PER_COLUMN), MAX_PER_COLUMN))
                for s in ACTION_STATES}
     late = case((Action.due_date < today, 1), else_=0)
-    counts = _filtered(
-        select(Action.state, func.count(Action.id), func.sum(late))
-        .join(Finding, Finding.id == Action.finding_id).join(Audit, Audit.id == Finding.audit_id),
-        user, filters)
+    counts = select(Action.state, func.count(Action.id), func.sum(late))
     rule = audits_for(user)
+    if rule is not None or filters.get("severity"):  # the buyer's counts need no join else
+        counts = counts.join(Finding, Finding.id == Action.finding_id).join(
+            Audit, Audit.id == Finding.audit_id)
+    counts = _filtered(counts, user, filters)
     counts = counts.where(Action.org_id == user.org_id) if rule is None \
         else counts.where(rule.link(user))
     for state, n, overdue in session.execute(counts.group_by(Action.state)):
@@ -92,8 +100,8 @@ def board(session: Session, user, filters: Mapping[str, Any],
         if not column.count:
             continue
         stmt = _filtered(scoped_actions(user), user, filters).where(Action.state == state)
-        if state == "verified":
-            stmt = stmt.order_by(Action.verified_at.desc(), Action.id.desc())
+        if state == "verified":  # latest due first: the same index, read backwards
+            stmt = stmt.order_by(Action.due_date.desc(), Action.id.desc())
         else:
             stmt = stmt.order_by(Action.due_date, Action.id)
         column.actions = list(session.scalars(stmt.limit(column.limit)).unique())
