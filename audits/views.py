@@ -177,7 +177,12 @@ def new():
     if request.method == "GET" and preset:
         form.supplier_id.data = preset
         if preset not in {c.value for c in form.supplier_id.choices}:
-            form.supplier_id.choices = _supplier_choices(db, "") or form.supplier_id.choices
+            # from a supplier's page, in a network larger than the list: offer that one too
+            chosen = db.get(Supplier, preset)
+            if chosen is not None and chosen.org_id == current_user.org_id \
+                    and chosen.archived_at is None:
+                form.supplier_id.choices = [SelectChoice(chosen.id, chosen.name),
+                                            *form.supplier_id.choices]
     status = 200
     if request.method == "POST":
         if form.validate():

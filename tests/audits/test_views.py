@@ -241,3 +241,18 @@ def test_finding_filters_on_the_audit_page(app, db, buyer, compliance_user):
     assert "Overtime of 70" not in client.get(url + "?status=open").text
     ignored = client.get(url + "?indicator=FL99")
     assert ignored.status_code == 200 and "is not one of FL01" in ignored.text
+
+
+def test_planning_from_a_supplier_page_offers_it_whatever_the_search(app, db, buyer,
+                                                                    compliance_user):
+    chosen = make_supplier(db, buyer, name="Zhejiang Yarn")
+    make_supplier(db, buyer, name="Anhui Cotton")
+    archived = make_supplier(db, buyer, name="Closed Mill")
+    from app.db import utcnow
+
+    archived.archived_at = utcnow()
+    db.commit()
+    client = _as(app, compliance_user)
+    page = client.get(f"/audits/new?q=anhui&supplier_id={chosen.id}").text
+    assert "Zhejiang Yarn" in page and "Anhui Cotton" in page
+    assert "Closed Mill" not in client.get(f"/audits/new?supplier_id={archived.id}").text
