@@ -1,11 +1,11 @@
-"""Read-only queries shared by the API (and, later, the pages)."""
+"""Read-only queries shared by the API and the pages (the board and cards: board.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, String, case, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from audits import money
@@ -22,7 +22,36 @@ def audits_query(user, filters: Mapping[str, Any]) -> Select[tuple[Audit]]:
         stmt = stmt.where(Audit.status == filters["status"])
     if filters.get("supplier_id") and rule is None:  # the buyer's record ids are the buyer's
         stmt = stmt.where(Audit.supplier_id == filters["supplier_id"])
+    if filters.get("scheme"):
+        stmt = stmt.where(Audit.scheme == filters["scheme"])
+    if filters.get("supplier"):  # part of the supplier's name (the pages' filter)
+        names = select(Supplier.id).where(
+            Supplier.name_key.contains(str(filters["supplier"]).casefold(), autoescape=True))
+        if rule is None:
+            names = names.where(Supplier.org_id == user.org_id)
+        stmt = stmt.where(Audit.supplier_id.in_(names))
     return stmt.order_by(Audit.audit_date.desc(), Audit.id.desc())
+
+
+def audit_counts(session: Session, audit_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per audit: findings, open findings, and actions not yet verified (one query each)."""
+    out = {i: {"findings": 0, "open_findings": 0, "open_actions": 0} for i in audit_ids}
+    if not audit_ids:
+        return out
+    rows = session.execute(
+        select(Finding.audit_id, func.count(Finding.id),
+               func.sum(case((Finding.status == "open", 1), else_=0)))
+        .where(Finding.audit_id.in_(audit_ids)).group_by(Finding.audit_id))
+    for audit_id, total, still_open in rows:
+        out[audit_id]["findings"], out[audit_id]["open_findings"] = total, int(still_open or 0)
+    rows = session.execute(
+        select(Finding.audit_id, func.count(Action.id))
+        .join(Action, Action.finding_id == Finding.id)
+        .where(Finding.audit_id.in_(audit_ids), Action.state != "verified")
+        .group_by(Finding.audit_id))
+    for audit_id, n in rows:
+        out[audit_id]["open_actions"] = n
+    return out
 
 
 def finding_count(session: Session, audit_id: int) -> int:
@@ -34,7 +63,19 @@ def findings_query(audit: Audit, filters: Mapping[str, Any]) -> Select[tuple[Fin
     for key in ("severity", "status"):
         if filters.get(key):
             stmt = stmt.where(getattr(Finding, key) == filters[key])
+    if filters.get("indicator"):
+        # indicators is a JSON list of FL codes; its text holds each code in quotes, on SQLite
+        # and PostgreSQL alike (the filter's value is checked against the codes first).
+        stmt = stmt.where(cast(Finding.indicators, String).contains(f'"{filters["indicator"]}"'))
     return stmt.order_by(Finding.code.is_(None), Finding.code, Finding.id)
+
+
+def action_counts(session: Session, finding_ids: list[int]) -> dict[int, int]:
+    if not finding_ids:
+        return {}
+    return dict(session.execute(
+        select(Action.finding_id, func.count(Action.id))
+        .where(Action.finding_id.in_(finding_ids)).group_by(Action.finding_id)).all())
 
 
 def actions_by_finding(session: Session, finding_ids: list[int]) -> dict[int, list[Action]]:

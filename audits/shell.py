@@ -1,16 +1,82 @@
-"""What the audits package adds to the shell (the pages come later)."""
+"""What the audits package adds to the shell: pages, API, navigation, dashboard cards, the
+supplier page's panel, the overdue job."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 
-from app.registry import Package, ReferenceCounter
+from app.auth.roles import NETWORK_EDITORS
+from app.registry import DashboardCard, NavItem, Package, ReferenceCounter, SupplierPanel
+
+BUYERS, FIRMS, SUPPLIERS = frozenset({"buyer"}), frozenset({"audit_firm"}), frozenset({"supplier"})
+FIRM_ROLES = frozenset({"auditor", "admin"})
+SUPPLIER_ROLES = frozenset({"supplier", "admin"})
 
 
 def _count(session, org_id: int, supplier_id: int) -> int:
     from audits.queries import supplier_reference_count
 
     return supplier_reference_count(session, org_id, supplier_id)
+
+
+# --- pages: navigation, cards, the supplier panel -------------------------------------------
+
+
+def _buyer_card(session, user) -> list[dict]:
+    from audits.board import buyer_summary
+
+    if user.organization.kind != "buyer":
+        return []
+    s = buyer_summary(session, user.org_id)
+    items = [
+        {"label": "open corrective actions", "value": s["open_actions"],
+         "href": url_for("audits.board")},
+        {"label": "overdue actions", "value": s["overdue"], "href": url_for("audits.board")},
+    ]
+    items += [{"label": f"open {severity} findings", "value": n}
+              for severity, n in s["findings"].items()]
+    # One line per currency: amounts in two currencies never add up. The code is the line's
+    # headline (an amount is too wide for the card's figures), the amounts its text.
+    items += [{"label": f"recruitment fees: {line['owed']} owed, {line['repaid']} repaid",
+               "value": line["currency"]} for line in s["fees"]]
+    return items
+
+
+def _auditor_card(session, user) -> list[dict]:
+    from audits.board import auditor_status_counts
+    from audits.models import AUDIT_STATUSES
+    from audits.views import STATUS_LABELS
+
+    if user.organization.kind != "audit_firm":
+        return []
+    counts = auditor_status_counts(session, user)
+    return [{"label": STATUS_LABELS[s].lower(), "value": counts.get(s, 0),
+             "href": url_for("audits.index", status=s)} for s in AUDIT_STATUSES]
+
+
+def _panel(session, user, supplier):
+    from audits.board import supplier_panel
+
+    return supplier_panel(session, user.org_id, supplier.id)
+
+
+PAGES = {
+    "nav": (
+        NavItem("Audits", "audits.index", NETWORK_EDITORS, order=40, org_kinds=BUYERS),
+        NavItem("Actions", "audits.board", NETWORK_EDITORS, order=41, org_kinds=BUYERS),
+        NavItem("My audits", "audits.index", FIRM_ROLES, order=20, org_kinds=FIRMS),
+        NavItem("Audits", "audits.index", SUPPLIER_ROLES, order=40, org_kinds=SUPPLIERS),
+    ),
+    "cards": (
+        DashboardCard("Audits and corrective actions", NETWORK_EDITORS, _buyer_card, order=30),
+        DashboardCard("My audits", FIRM_ROLES, _auditor_card, order=10),
+    ),
+    "supplier_panels": (
+        SupplierPanel("Audits and recruitment fees", "audits/_supplier_panel.html",
+                      NETWORK_EDITORS, _panel, order=30),
+    ),
+}
+# --- end of pages ----------------------------------------------------------------------------
 
 
 def _init(app: Flask) -> None:
@@ -21,14 +87,16 @@ def _init(app: Flask) -> None:
 
 
 def contribution() -> Package:
-    from audits import api, api_fees  # noqa: F401 - api_fees adds its routes to api.bp
+    # api_fees adds its routes to api.bp, views_actions and views_fees theirs to views.bp
+    from audits import api, api_fees, views, views_actions, views_fees  # noqa: F401
     from audits.schemas import OPENAPI_SCHEMAS
     from audits.services import audits as _audits  # noqa: F401 - registers the invitation purpose
 
     return Package(
         name="audits",
-        blueprints=(api.bp,),
+        blueprints=(api.bp, views.bp),
         openapi_schemas=OPENAPI_SCHEMAS,
         reference_counters=(ReferenceCounter("audits and fee entries", _count),),
         init_app=_init,
+        **PAGES,
     )

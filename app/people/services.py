@@ -94,6 +94,20 @@ class Purpose:
     accept: Callable[..., User]
     fields: tuple[str, ...] = ()
     page: str | None = None
+    # How people.accept words the invitation, for purposes that are not "join the inviter's
+    # organisation": wording(session, invitation) -> AcceptWording. None: "Join <org>".
+    wording: Callable[[Session, Invitation], AcceptWording] | None = None
+    # Where the new account lands once signed in: landing(invitation) -> (endpoint, values),
+    # or None for the dashboard.
+    landing: Callable[[Invitation], tuple[str, dict[str, Any]] | None] | None = None
+
+
+@dataclass(frozen=True)
+class AcceptWording:
+    """The acceptance page's title and the paragraph under it (plain text: escaped)."""
+
+    title: str
+    intro: str
 
 
 @dataclass(frozen=True)

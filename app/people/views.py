@@ -169,7 +169,8 @@ def accept(token: str):
         invitation = services.open_invitation(db, token)
     except NotFound as exc:
         return _link_problem("This invitation cannot be used", exc.message, 404)
-    page = services.PURPOSES[invitation.purpose].page
+    purpose = services.PURPOSES[invitation.purpose]
+    page = purpose.page
     if page is not None:  # the package that owns the purpose has its own page for the link
         return redirect(url_for(page, token=token))
     if services.existing_account(db, invitation) is not None:
@@ -192,11 +193,19 @@ def accept(token: str):
             db.rollback()
             return _link_problem("This invitation cannot be used", exc.message, exc.status)
         else:
+            # The organisation the account joined: the inviter's, or (an audit assignment)
+            # the audit firm's.
+            joined = user.organization.name
+            target = purpose.landing(invitation) if purpose.landing else None
             db.commit()
-            flash(f"Welcome to {invitation.organization.name}. Sign in with {user.email}.",
-                  "success")
+            flash(f"Welcome to {joined}. Sign in with {user.email}.", "success")
+            if target is not None:
+                endpoint, values = target
+                return redirect(url_for("auth.login", next=url_for(endpoint, **values)))
             return redirect(url_for("auth.login"))
-    return render_template("people/accept.html", invitation=invitation, form=form)
+    wording = purpose.wording(db, invitation) if purpose.wording else None
+    return render_template("people/accept.html", invitation=invitation, form=form,
+                           wording=wording)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

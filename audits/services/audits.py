@@ -24,6 +24,7 @@ from app.db import utcnow
 from app.errors import Conflict, NotFound, PermissionDenied, field_error
 from app.people.models import Invitation
 from app.people.services import (
+    AcceptWording,
     InvitationMail,
     LinkFor,
     Purpose,
@@ -203,8 +204,35 @@ def _accept_assignment(session: Session, invitation: Invitation, *, name: str, p
     return user
 
 
+def _wording(session: Session, invitation: Invitation) -> AcceptWording:
+    """The acceptance page says what the link is for: joining the audit firm to audit this
+    supplier for this buyer (not "join <buyer>", which it is not)."""
+    data = invitation.data or {}
+    buyer = invitation.organization.name
+    firm_name = data.get("firm") or "your audit firm"
+    audit = session.get(Audit, data["audit_id"]) if isinstance(data.get("audit_id"), int) \
+        else None
+    supplier = audit.supplier.name if audit is not None and audit.org_id == invitation.org_id \
+        else "a supplier"
+    firm = _firm_by_name(session, firm_name) if data.get("firm") else None
+    joining = (f"You join {firm.name} on Tierlight as an auditor" if firm is not None else
+               f"{firm_name} is new on Tierlight: you set it up and become its administrator")
+    when = f" on {audit.audit_date:%d %b %Y}" if audit is not None else ""
+    scheme = f"{audit.scheme} " if audit is not None else ""
+    return AcceptWording(
+        title=f"Join {firm_name} to audit {supplier} for {buyer}",
+        intro=(f"{buyer} asks you to record the {scheme}audit of {supplier}{when}. {joining}. "
+               "You will see the audits assigned to you and nothing else of "
+               f"{buyer}'s: upload your findings and verify the corrective actions."))
+
+
+def _landing(invitation: Invitation) -> tuple[str, dict[str, Any]] | None:
+    audit_id = (invitation.data or {}).get("audit_id")
+    return ("audits.detail", {"audit_id": audit_id}) if isinstance(audit_id, int) else None
+
+
 register_purpose(Purpose(PURPOSE, lambda org: frozenset({"auditor", "admin"}),
-                         _accept_assignment))
+                         _accept_assignment, wording=_wording, landing=_landing))
 
 
 def is_buyer_of(user: User, audit: Audit) -> bool:

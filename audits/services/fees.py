@@ -40,8 +40,8 @@ def minor_of(value: Any, currency: str, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise field_error(field, "An amount: a number or a decimal string such as \"3500.50\".")
     try:
-        amount = Decimal(str(value).strip())
-        minor = money.to_minor(amount, currency)
+        # money.to_minor reads text itself ("1,500.50" included): Decimal("1,500") would fail
+        minor = money.to_minor(value.strip() if isinstance(value, str) else value, currency)
     except (InvalidOperation, ValueError) as exc:
         raise field_error(field, f"{field}: {exc}" if str(exc) else
                           f'"{str(value)[:30]}" is not an amount in {currency}.') from None

@@ -61,18 +61,19 @@ def test_seeders_run_in_their_order_whatever_the_registration_order():
 @pytest.fixture
 def second_app(app, db, tmp_path):
     """A fresh app on the test database, with an extra package that adds supplier panels."""
-    (tmp_path / "audits").mkdir()
-    (tmp_path / "audits" / "panel.html").write_text(
+    (tmp_path / "grievances").mkdir()
+    (tmp_path / "grievances" / "panel.html").write_text(
         "<p class='audit-panel'>{{ data.count }} audits of {{ supplier.name }}</p>")
     extra = Package(
         name="grievances",  # a package not registered yet (audits is, since issue 9)
-        blueprints=(Blueprint("audits", __name__, template_folder=str(tmp_path)),),
+        # (audits has its own "audits" blueprint and templates since its pages landed)
+        blueprints=(Blueprint("grievances", __name__, template_folder=str(tmp_path)),),
         supplier_panels=(
-            SupplierPanel("Audits", "audits/panel.html", EDITORS,
+            SupplierPanel("Audits", "grievances/panel.html", EDITORS,
                           load=lambda session, user, supplier: {"count": 3}, order=20),
-            SupplierPanel("Broken", "audits/panel.html", EDITORS,
+            SupplierPanel("Broken", "grievances/panel.html", EDITORS,
                           load=lambda session, user, supplier: 1 / 0, order=30),
-            SupplierPanel("Auditors only", "audits/panel.html", frozenset({"auditor"})),
+            SupplierPanel("Auditors only", "grievances/panel.html", frozenset({"auditor"})),
         ),
         cards=(DashboardCard("Audits", EDITORS, lambda s, u: [{"label": "open audits",
                                                                "value": 7}]),),

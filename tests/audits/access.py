@@ -30,6 +30,20 @@ ACCESS: dict[str, object] = {
     "audits_api.add_fee": EDITORS,
     "audits_api.get_fee": EDITORS,
     "audits_api.record_repayment": EDITORS,
+    # the pages (audits/views*.py)
+    "audits.index": READERS,
+    "audits.new": EDITORS,
+    "audits.detail": READERS,
+    "audits.status": RECORDERS,
+    "audits.add_finding": RECORDERS,
+    "audits.upload": RECORDERS,
+    "audits.finding": READERS,
+    "audits.add_action": RECORDERS,
+    "audits.transition": READERS,
+    "audits.board": READERS,
+    "audits.fees": EDITORS,
+    "audits.add_fee": EDITORS,
+    "audits.record_repayment": EDITORS,
 }
 KINDS = {e: BUYERS for e, rule in ACCESS.items() if rule == EDITORS}
 KINDS |= {e: frozenset({"buyer", "audit_firm"}) for e, rule in ACCESS.items()
@@ -80,4 +94,36 @@ MAKERS: dict[object, object] = {
     "entry_id": _entry_id,
     ("audits_api.list_fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
     ("audits_api.add_fee", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
+    ("audits.fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
+    ("audits.add_fee", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
+}
+
+
+# --- the five around one audit (tests/audits/test_access_audience.py) ------------------------
+# For every route: what each of the five people around one submitted audit gets. "owner" is the
+# buyer's compliance user, "auditor" the assigned auditor, "colleague" another auditor of the
+# same firm, "supplier" a user of the supplier organisation the audit's supplier record is
+# connected to, "stranger" another buyer's compliance user. OK is any answer but 401, 403, 404
+# or a server error; on routes without an object (lists, forms) OK for the colleague and the
+# stranger also means the audit is nowhere in the answer.
+OK = "ok"
+_SEES = {"owner": OK, "auditor": OK, "colleague": 404, "supplier": OK, "stranger": 404}
+_RECORDS = _SEES | {"supplier": 403}
+_LEDGER = {"owner": OK, "auditor": 403, "colleague": 403, "supplier": 403, "stranger": 404}
+_LISTS = dict.fromkeys(_SEES, OK)
+_PLANS = {"owner": OK, "auditor": 403, "colleague": 403, "supplier": 403, "stranger": OK}
+AUDIENCE: dict[str, dict[str, object]] = {
+    "audits.index": _LISTS, "audits.board": _LISTS, "audits.new": _PLANS,
+    "audits.detail": _SEES, "audits.finding": _SEES, "audits.transition": _SEES,
+    "audits.status": _RECORDS, "audits.add_finding": _RECORDS, "audits.upload": _RECORDS,
+    "audits.add_action": _RECORDS,
+    "audits.fees": _LEDGER, "audits.add_fee": _LEDGER, "audits.record_repayment": _LEDGER,
+    "audits_api.list_audits": _LISTS, "audits_api.create_audit": _PLANS,
+    "audits_api.findings_template": _LISTS | {"supplier": 403},
+    "audits_api.get_audit": _SEES, "audits_api.list_findings": _SEES,
+    "audits_api.get_action_view": _SEES, "audits_api.transition": _SEES,
+    "audits_api.audit_status": _RECORDS, "audits_api.import_findings": _RECORDS,
+    "audits_api.create_finding": _RECORDS, "audits_api.create_action": _RECORDS,
+    "audits_api.list_fees": _LEDGER, "audits_api.add_fee": _LEDGER,
+    "audits_api.record_repayment": _LEDGER,
 }
