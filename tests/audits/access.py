@@ -125,5 +125,5 @@ AUDIENCE: dict[str, dict[str, object]] = {
     "audits_api.audit_status": _RECORDS, "audits_api.import_findings": _RECORDS,
     "audits_api.create_finding": _RECORDS, "audits_api.create_action": _RECORDS,
     "audits_api.list_fees": _LEDGER, "audits_api.add_fee": _LEDGER,
-    "audits_api.record_repayment": _LEDGER,
+    "audits_api.get_fee": _LEDGER, "audits_api.record_repayment": _LEDGER,
 }
