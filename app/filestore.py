@@ -24,8 +24,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
-from flask import Response, current_app, send_file
+from flask import Response, current_app
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Gone
 
@@ -226,6 +227,12 @@ def delete_after_commit(session: Session, storage_key: str) -> None:
     after_commit(session, lambda: path.unlink(missing_ok=True))
 
 
+def content_disposition(filename: str) -> str:
+    """An attachment header with an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+
+
 def serve(storage_key: str, filename: str, content_type: str, *,
           gone: str = "The file is no longer stored. Ask for it to be uploaded again.",
           ) -> Response:
@@ -236,8 +243,9 @@ def serve(storage_key: str, filename: str, content_type: str, *,
         raise Gone(gone)
     if content_type.split(";")[0] not in CONTENT_TYPES:
         content_type = "application/octet-stream"
-    response = send_file(path, mimetype=content_type, as_attachment=True,
-                         download_name=clean_filename(filename), conditional=False, max_age=0)
+    # Read whole (10 MB at most): no open file handle outlives a response nobody closes.
+    response = Response(path.read_bytes(), mimetype=content_type)
+    response.headers["Content-Disposition"] = content_disposition(clean_filename(filename))
     response.headers["Content-Type"] = content_type  # as stored: werkzeug would add a charset
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

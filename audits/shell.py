@@ -15,20 +15,24 @@ def _count(session, org_id: int, supplier_id: int) -> int:
 
 def _init(app: Flask) -> None:
     from app.queue import daily
+    from audits.evidence_views import evidence_block
     from audits.jobs import daily_overdue
 
     daily(daily_overdue, app)
+    # The finding and action pages include `{{ evidence_block('finding', finding) }}`.
+    app.jinja_env.globals["evidence_block"] = evidence_block
 
 
 def contribution() -> Package:
-    from audits import api, api_fees  # noqa: F401 - api_fees adds its routes to api.bp
+    # api_evidence and api_fees add their routes to api.bp
+    from audits import api, api_evidence, api_fees, evidence_views  # noqa: F401
     from audits.schemas import OPENAPI_SCHEMAS
     from audits.services import audits as _audits  # noqa: F401 - registers the invitation purpose
 
     return Package(
         name="audits",
-        blueprints=(api.bp,),
-        openapi_schemas=OPENAPI_SCHEMAS,
+        blueprints=(api.bp, evidence_views.bp),
+        openapi_schemas={**OPENAPI_SCHEMAS, **api_evidence.OPENAPI_SCHEMAS},
         reference_counters=(ReferenceCounter("audits and fee entries", _count),),
         init_app=_init,
     )

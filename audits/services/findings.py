@@ -32,6 +32,7 @@ from audits.importer import (
     parse_findings,
 )
 from audits.models import Audit, Finding
+from audits.services.notify import inputs_changed
 
 MAX_REPORTED_ERRORS = 1000
 RECORDING = ("planned", "in_progress")  # an audit's findings are final once it is submitted
@@ -137,6 +138,7 @@ def write_findings(session: Session, audit: Audit, parsed: list[ParsedFinding], 
         record(session, org_id=audit.org_id, actor=actor, action=f"audit.findings_{source}",
                obj=audit, summary=f"{summary.created} created, {summary.updated} updated",
                details=summary.as_json())
+        inputs_changed(session, audit.org_id, [audit.supplier_id], "findings")
     return summary, written
 
 
@@ -196,6 +198,7 @@ def add_finding(session: Session, audit: Audit, values: Mapping[str, Any], *, ac
     record(session, org_id=audit.org_id, actor=actor, action="finding.created", obj=finding,
            summary=f"{finding.code or finding.id}: {finding.severity}",
            details={"audit_id": audit.id, "indicators": finding.indicators})
+    inputs_changed(session, audit.org_id, [audit.supplier_id], "findings")
     return finding
 
 

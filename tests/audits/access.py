@@ -29,6 +29,16 @@ ACCESS: dict[str, object] = {
     "audits_api.list_fees": EDITORS,
     "audits_api.add_fee": EDITORS,
     "audits_api.record_repayment": EDITORS,
+    "audits_api.add_finding_evidence": RECORDERS,
+    "audits_api.list_finding_evidence": READERS,
+    "audits_api.add_action_evidence": READERS,
+    "audits_api.list_action_evidence": READERS,
+    "audits_api.download_evidence": READERS,
+    "audits_api.delete_evidence": READERS,
+    "audit_evidence.finding_upload": RECORDERS,
+    "audit_evidence.action_upload": READERS,
+    "audit_evidence.download": READERS,
+    "audit_evidence.delete": READERS,
 }
 KINDS = {e: BUYERS for e, rule in ACCESS.items() if rule == EDITORS}
 KINDS |= {e: frozenset({"buyer", "audit_firm"}) for e, rule in ACCESS.items()
@@ -59,6 +69,13 @@ def _action_id(db, org, user):
     return make_action(db, _finding(db, org, user)).id
 
 
+def _evidence_id(db, org, user):
+    """A file the principal uploaded to an action addressed to it (so it may remove it)."""
+    from tests.audits.factories import make_action, make_evidence
+
+    return make_evidence(db, make_action(db, _finding(db, org, user)), uploaded_by=user).id
+
+
 def _buyer_supplier(db, org):
     from tests.factories import make_org
     from tests.suppliers.factories import make_supplier
@@ -77,6 +94,7 @@ MAKERS: dict[object, object] = {
     "finding_id": _finding_id,
     "action_id": _action_id,
     "entry_id": _entry_id,
+    "evidence_id": _evidence_id,
     ("audits_api.list_fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
     ("audits_api.add_fee", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
 }
