@@ -1,15 +1,16 @@
-"""Read-only queries shared by the API (and, later, the pages)."""
+"""Read-only queries shared by the API and the pages."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from audits import money
-from audits.models import Action, Audit, FeeEntry, Finding
+from audits.models import ACTION_STATES, Action, Audit, FeeEntry, Finding
 from audits.sharing import audits_for
 from suppliers.models import Supplier
 
@@ -80,3 +81,54 @@ def supplier_reference_count(session: Session, org_id: int, supplier_id: int) ->
 
 def linked_supplier(session: Session, audit: Audit) -> Supplier:
     return audit.supplier
+
+
+def _board_scope(user, filters: Mapping[str, Any]) -> list[ColumnElement[bool]]:
+    """Which actions the board shows: the buyer's own, or those of the audits addressed to
+    the user (audits/sharing.py), narrowed by `filters`."""
+    rule = audits_for(user)
+    conditions: list[ColumnElement[bool]] = []
+    findings = select(Finding.id)
+    if rule is None:
+        conditions.append(Action.org_id == user.org_id)
+        if filters.get("supplier_id"):  # the buyer's record ids are the buyer's
+            conditions.append(Action.supplier_id == filters["supplier_id"])
+    else:
+        findings = findings.join(Audit, Audit.id == Finding.audit_id).where(rule.link(user))
+    narrowed = rule is not None
+    if filters.get("audit_id"):
+        findings, narrowed = findings.where(Finding.audit_id == filters["audit_id"]), True
+    if filters.get("severity"):
+        findings, narrowed = findings.where(Finding.severity == filters["severity"]), True
+    if narrowed:
+        conditions.append(Action.finding_id.in_(findings))
+    if filters.get("overdue"):
+        conditions += [Action.state != "verified", Action.due_date < utcnow().date()]
+    return conditions
+
+
+def board_columns(session: Session, user, *, filters: Mapping[str, Any] | None = None,
+                  per_column: int = 50) -> dict[str, tuple[list[Action], int]]:
+    """The corrective-action board: for each state (open, in_progress, submitted, verified,
+    in that order) up to `per_column` actions and how many there are in all.
+
+    `user` decides the scope: a buyer's user sees the company's actions; an auditor those of
+    the audits assigned to them; a supplier organisation's people those of its submitted
+    audits. `filters`: `supplier_id` (buyers), `audit_id`, `severity`, `overdue` (truthy).
+    Open work is ordered by due date, so overdue actions come first; verified ones latest
+    first. Each action comes with its finding, the finding's audit and the audit's supplier
+    loaded (one query per column, one for the counts)."""
+    conditions = _board_scope(user, filters or {})
+    totals = dict(session.execute(select(Action.state, func.count(Action.id))
+                                  .where(*conditions).group_by(Action.state)).all())
+    columns: dict[str, tuple[list[Action], int]] = {}
+    for state in ACTION_STATES:
+        total = int(totals.get(state, 0))
+        if not total or per_column <= 0:
+            columns[state] = ([], total)
+            continue
+        order = ((Action.verified_at.is_(None), Action.verified_at.desc(), Action.id.desc())
+                 if state == "verified" else (Action.due_date, Action.id))
+        stmt = select(Action).where(*conditions, Action.state == state).order_by(*order)
+        columns[state] = (list(session.scalars(stmt.limit(per_column))), total)
+    return columns
