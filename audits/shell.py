@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from app.registry import Package, ReferenceCounter
+from app.registry import Package, ReferenceCounter, Seeder
 
 
 def _count(session, org_id: int, supplier_id: int) -> int:
@@ -25,7 +25,7 @@ def _init(app: Flask) -> None:
 
 def contribution() -> Package:
     # api_evidence and api_fees add their routes to api.bp
-    from audits import api, api_evidence, api_fees, evidence_views  # noqa: F401
+    from audits import api, api_evidence, api_fees, demo, evidence_views  # noqa: F401
     from audits.schemas import OPENAPI_SCHEMAS
     from audits.services import audits as _audits  # noqa: F401 - registers the invitation purpose
 
@@ -34,5 +34,7 @@ def contribution() -> Package:
         blueprints=(api.bp, evidence_views.bp),
         openapi_schemas={**OPENAPI_SCHEMAS, **api_evidence.OPENAPI_SCHEMAS},
         reference_counters=(ReferenceCounter("audits and fee entries", _count),),
+        # After the network (10), its connections (15) and the questionnaires (30).
+        seeders=(Seeder(demo.seed, order=40),),
         init_app=_init,
     )
