@@ -16,6 +16,7 @@ import schemathesis
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
+from audits.crosswalk import SCHEMES
 from suppliers.countries import country_choices
 
 # --- formats ---------------------------------------------------------------------------------
@@ -24,6 +25,8 @@ _CODES = [code for code, _name in country_choices()]
 _NAMES = [name for _code, name in country_choices()]
 schemathesis.openapi.format("country", st.sampled_from(_CODES + _NAMES))
 schemathesis.openapi.format("duns", st.from_regex(r"\A[0-9]{9}\Z"))
+schemathesis.openapi.format("audit-scheme", st.sampled_from([*SCHEMES, "SMETA 4-pillar", "BSCI"]))
+schemathesis.openapi.format("currency", st.sampled_from(["USD", "NPR", "MYR", "BDT", "eur"]))
 schemathesis.openapi.format("os-id", st.from_regex(r"\A[A-Z]{2}[0-9]{7}[A-Z0-9]{6}\Z"))
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.apischema import INT_ID, MAX_INT, NO_NUL, PAGE_QUERY, text
+from app.apischema import INT_ID, MAX_INT, NO_NUL, NOT_BLANK, PAGE_QUERY, register_format, text
 from app.errors import field_error
-from audits.crosswalk import SCHEMES, SEVERITIES
+from audits.crosswalk import SCHEMES, SEVERITIES, normalise_scheme
 from audits.models import (
     ACTION_STATES,
     AUDIT_STATUSES,
@@ -25,17 +25,26 @@ from audits.models import (
     FeeEntry,
     Finding,
 )
+from audits.money import normalise_currency
+
+# Rules JSON Schema cannot spell as a pattern, checked by the same functions as the services.
+register_format("audit-scheme", normalise_scheme)
+register_format("currency", normalise_currency)
 
 _DATE = {"type": "string", "format": "date", "maxLength": 10, "examples": ["2027-03-31"]}
 _DATE_OR_NULL = {"type": ["string", "null"], "format": "date", "maxLength": 10}
 _WHEN = {"type": ["string", "null"], "format": "date-time"}
-_EMAIL = {"type": "string", "maxLength": 254, "pattern": "^[^\\x00-\\x20]+@[^\\x00-\\x20]+$"}
+# No control characters (DEL included) or spaces: what clean_email accepts.
+_EMAIL = {"type": "string", "maxLength": 254,
+          "pattern": "^[^\\x00-\\x20\\x7f]+@[^\\x00-\\x20\\x7f]+$"}
 _MONEY_IN = {"type": ["number", "string"], "maxLength": 30, "pattern": "^ *[0-9]+(\\.[0-9]+)? *$",
              "minimum": 0,
              "description": "major units: a JSON number or a decimal string such as \"3500.50\""}
 _MONEY_OUT = {"type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]+)?$",
               "description": "major units as a decimal string with the currency's decimals"}
-_CURRENCY = {"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217, e.g. NPR"}
+_CURRENCY = {"type": "string", "pattern": "^[A-Za-z]{3}$", "format": "currency",
+             "description": "ISO 4217, e.g. NPR (not metals or units of account)"}
+_NOT_BLANK = {"allOf": [{"pattern": NO_NUL}, {"pattern": NOT_BLANK}]}
 _COUNT_IN = {"type": ["integer", "null"], "minimum": 0, "maximum": 10_000_000}
 _INDICATOR = {"type": "string", "pattern": "^FL(0[1-9]|1[01])$"}
 _STR = {"type": ["string", "null"]}
@@ -106,7 +115,10 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
     "AuditInput": {"type": "object", "additionalProperties": False,
                    "required": ["supplier_id", "scheme", "audit_date", "auditor_email"],
                    "properties": {
-                       "supplier_id": INT_ID, "scheme": text(40, nullable=False),
+                       "supplier_id": INT_ID,
+                       "scheme": {"type": "string", "maxLength": 40, "format": "audit-scheme",
+                                  "description": "one of " + ", ".join(SCHEMES)
+                                  + " (also as written on reports: SMETA 4-pillar, BSCI, ...)"},
                        "scheme_variant": text(40), "audit_type": {"enum": list(AUDIT_TYPES)},
                        "audit_date": _DATE, "end_date": _DATE_OR_NULL,
                        "auditor_email": _EMAIL,
@@ -145,15 +157,16 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
     "Action": ACTION,
     "ActionInput": {"type": "object", "additionalProperties": False,
                     "required": ["description", "owner_email"], "properties": {
-                        "description": text(10_000, nullable=False),
+                        "description": {"type": "string", "maxLength": 10_000,
+                                        **_NOT_BLANK},
                         "preventive_action": text(10_000), "owner_email": _EMAIL,
                         "due_date": {**_DATE_OR_NULL,
                                      "description": "default by severity: critical 7 days, "
                                                     "high 30, medium 60, low 90"}}},
     "TransitionInput": {"type": "object", "additionalProperties": False, "required": ["to"],
-                        "properties": {"to": {"type": "string", "maxLength": 20,
-                                              "pattern": NO_NUL},
-                                       "note": text(5000)}},
+                        "properties": {"to": {"type": "string", "enum": list(ACTION_STATES)},
+                                       "note": {**text(5000), "description": "the reason, "
+                                                "required when returning a submitted action"}}},
     "FeeEntry": FEE,
     "FeeList": {"type": "object", "required": ["items", "total", "page", "per_page"],
                 "properties": {
