@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import string
+import sys
 import threading
 
 import schemathesis
@@ -85,6 +86,8 @@ def before_call(context, case, kwargs):
     elif path.endswith("/questionnaires/{key}/send") and method == "POST" and isinstance(body,
                                                                                            dict):
         _reachable_campaign(body)
+    elif isinstance(body, dict):
+        _audits_rules(case, path, method, body)
 
 
 _TODAY = dt.date.today()
@@ -109,6 +112,69 @@ def _reachable_campaign(body: dict) -> None:
         body["email"] = "fuzz-campaign@example.org"
 
 
+# --- audits: rules that depend on stored data (an audit's scheme, a cohort's amount) --------
+
+_SEVERITY = {"SMETA": "Non-compliance", "RBA": "Major", "amfori BSCI": "E", "SA8000": "Major",
+             "internal": "high", "other": "high"}
+_AMOUNTS = ("amount", "fee_per_worker", "repaid_amount", "fee_amount")
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _audit_scheme(audit_id: object) -> str | None:
+    """The audit's scheme, asked of the API under test (None when it is not the caller's)."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    if isinstance(audit_id, str) and audit_id.isdigit():
+        audit_id = int(audit_id)
+    if not isinstance(audit_id, int) or isinstance(audit_id, bool):
+        return None
+    request = urllib.request.Request(  # noqa: S310 - the http:// server under test
+        f"{os.environ['TL_BASE']}/api/v1/audits/{audit_id}",
+        headers={"Authorization": f"Bearer {os.environ['TL_TOKEN']}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our server
+            return json.load(response).get("scheme")
+    except (urllib.error.URLError, ValueError, OSError) as exc:
+        print(f"fuzz hook: no scheme for audit {audit_id}: {exc}", file=sys.stderr)
+        return None
+
+
+def _whole(value: object) -> object:
+    """An amount with no decimals: every currency takes it (JPY has none, KWD three)."""
+    if isinstance(value, float):
+        return int(value)
+    if isinstance(value, str) and "." in value:
+        return value.split(".")[0].strip() or "0"
+    return value
+
+
+def _audits_rules(case, path: str, method: str, body: dict) -> None:
+    for key in _AMOUNTS:
+        if key in body:
+            body[key] = _whole(body[key])
+    if path == "/api/v1/audits" and method == "POST":
+        start, end = body.get("audit_date"), body.get("end_date")
+        if isinstance(start, str) and isinstance(end, str) and end < start:
+            body["end_date"] = start  # an audit ends on or after its first day
+        if not (body.get("audit_firm") or "").strip():
+            body["audit_firm"] = "Fuzz Social Audits"  # an auditor without an account joins one
+    elif path.endswith("/audits/{audit_id}/findings") and method == "POST":
+        scheme = _audit_scheme((case.path_parameters or {}).get("audit_id"))
+        body["scheme_severity"] = _SEVERITY.get(scheme or "", "high")
+        body["indicators"], body["worker_groups"] = ["FL07"], ["migrant"]
+        body["fee_amount"] = body["fee_currency"] = None  # a fee needs its currency
+    elif path.endswith("/actions/{action_id}/transition") and method == "POST":
+        if body.get("to") == "in_progress" and not (body.get("note") or "").strip():
+            body["note"] = "Returned by the fuzz run: evidence missing."  # a return's reason
+    elif path.endswith("/suppliers/{supplier_id}/fees") and method == "POST":
+        body["finding_id"] = body["agency_supplier_id"] = None  # ids of other records
+    elif path.endswith("/fees/{entry_id}") and method == "PATCH":
+        body["repaid_amount"] = "0"  # never more than the cohort paid, whatever it was
+        body.pop("workers_confirmed", None)  # never more than the cohort's workers
+
+
 @schemathesis.hook
 def map_case(context, case):
     # At generation, not before the call: the file is not a JSON Schema "string", and editing
@@ -118,6 +184,13 @@ def map_case(context, case):
     if positive and case.operation.path.endswith("/suppliers/import") and isinstance(case.body,
                                                                                       dict):
         case.body["file"] = CSV.format(ref=f"FUZZ-{next(_seq)}").encode()  # a valid file
+    elif positive and case.operation.path.endswith("/evidence") and isinstance(case.body, dict):
+        case.body["file"] = PDF  # the document names it upload.pdf
+    elif positive and case.operation.path.endswith("/findings/import") and isinstance(case.body,
+                                                                                       dict):
+        scheme = _audit_scheme((case.path_parameters or {}).get("audit_id"))
+        case.body["file"] = (f"code,description,scheme_severity\nFZ-{next(_seq)},Fuzzed "
+                             f"finding,{_SEVERITY.get(scheme or '', 'high')}\n").encode()
     return case
 
 

@@ -8,6 +8,7 @@ passes through a binary float on the way out. They are stored as integer minor u
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -27,9 +28,12 @@ from audits.models import (
 )
 from audits.money import normalise_currency
 
+_FULL_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Rules JSON Schema cannot spell as a pattern, checked by the same functions as the services.
 register_format("audit-scheme", normalise_scheme)
 register_format("currency", normalise_currency)
+# RFC 3339 full-date, as the services parse it (jsonschema checks no format by default).
+register_format("date", lambda v: bool(_FULL_DATE.fullmatch(v)) and date.fromisoformat(v))
 
 _DATE = {"type": "string", "format": "date", "maxLength": 10, "examples": ["2027-03-31"]}
 _DATE_OR_NULL = {"type": ["string", "null"], "format": "date", "maxLength": 10}
@@ -37,8 +41,9 @@ _WHEN = {"type": ["string", "null"], "format": "date-time"}
 # No control characters (DEL included) or spaces: what clean_email accepts.
 _EMAIL = {"type": "string", "maxLength": 254,
           "pattern": "^[^\\x00-\\x20\\x7f]+@[^\\x00-\\x20\\x7f]+$"}
-_MONEY_IN = {"type": ["number", "string"], "maxLength": 30, "pattern": "^ *[0-9]+(\\.[0-9]+)? *$",
-             "minimum": 0,
+# At most 10^12 major units: under the store's cap (audits.money.MAX_MINOR) in every currency.
+_MONEY_IN = {"type": ["number", "string"], "maxLength": 30,
+             "pattern": "^ *[0-9]{1,12}(\\.[0-9]+)? *$", "minimum": 0, "maximum": 10**12,
              "description": "major units: a JSON number or a decimal string such as \"3500.50\""}
 _MONEY_OUT = {"type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]+)?$",
               "description": "major units as a decimal string with the currency's decimals"}
@@ -122,7 +127,8 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                        "scheme_variant": text(40), "audit_type": {"enum": list(AUDIT_TYPES)},
                        "audit_date": _DATE, "end_date": _DATE_OR_NULL,
                        "auditor_email": _EMAIL,
-                       "audit_firm": {**text(200), "description": "the firm an auditor "
+                       "audit_firm": {**text(200), "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+                                      "description": "the firm an auditor "
                                       "without an account is invited to join"},
                        "internal_notes": text(20_000)}},
     "AuditStatusInput": {"type": "object", "additionalProperties": False, "required": ["to"],
@@ -143,8 +149,11 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
     "FindingInput": {"type": "object", "additionalProperties": False,
                      "required": ["description", "scheme_severity"], "properties": {
                          "code": text(40), "clause": text(200),
-                         "description": text(10_000, nullable=False),
-                         "scheme_severity": text(60, nullable=False),
+                         "description": {"type": "string", "maxLength": 10_000, **_NOT_BLANK},
+                         "scheme_severity": {"type": "string", "maxLength": 60, **_NOT_BLANK,
+                                             "description": "as the audit's scheme writes it "
+                                             "(GET /api/v1/audits/findings-template.xlsx lists "
+                                             "them)"},
                          "indicators": {"type": "array", "maxItems": 11,
                                         "items": text(120, nullable=False),
                                         "description": "codes (FL09) or ILO indicator names"},
@@ -176,7 +185,9 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                     "totals": {"type": "object", "description": "per currency, never added "
                                "across currencies: {currency: {owed, repaid}}"}}},
     "FeeInput": {"type": "object", "additionalProperties": False,
-                 "required": ["workers", "currency"], "properties": {
+                 "required": ["workers", "currency"],
+                 "anyOf": [{"required": ["amount"]}, {"required": ["fee_per_worker"]}],
+                 "properties": {
                      "workers": {"type": "integer", "minimum": 1, "maximum": 10_000_000},
                      "amount": {**_MONEY_IN, "description": "what the cohort paid in all; "
                                 + _MONEY_IN["description"]},
