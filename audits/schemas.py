@@ -50,6 +50,13 @@ _MONEY_OUT = {"type": ["string", "null"], "pattern": "^[0-9]+(\\.[0-9]+)?$",
 _CURRENCY = {"type": "string", "pattern": "^[A-Za-z]{3}$", "format": "currency",
              "description": "ISO 4217, e.g. NPR (not metals or units of account)"}
 _NOT_BLANK = {"allOf": [{"pattern": NO_NUL}, {"pattern": NOT_BLANK}]}
+# Finding text: what audits/importer.py accepts (no control characters but tab and newlines).
+_NO_CONTROL = "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f]*$"
+_FINDING_NOT_BLANK = {"allOf": [{"pattern": _NO_CONTROL}, {"pattern": NOT_BLANK}]}
+
+
+def _ftext(limit: int, *, nullable: bool = True) -> dict[str, Any]:
+    return {**text(limit, nullable=nullable), "pattern": _NO_CONTROL}
 _COUNT_IN = {"type": ["integer", "null"], "minimum": 0, "maximum": 10_000_000}
 _INDICATOR = {"type": "string", "pattern": "^FL(0[1-9]|1[01])$"}
 _STR = {"type": ["string", "null"]}
@@ -148,21 +155,23 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
         "status": {"type": "string", "enum": [*FINDING_STATUSES, ""]}, **PAGE_QUERY}},
     "FindingInput": {"type": "object", "additionalProperties": False,
                      "required": ["description", "scheme_severity"], "properties": {
-                         "code": text(40), "clause": text(200),
-                         "description": {"type": "string", "maxLength": 10_000, **_NOT_BLANK},
-                         "scheme_severity": {"type": "string", "maxLength": 60, **_NOT_BLANK,
+                         "code": _ftext(40), "clause": _ftext(200),
+                         "description": {"type": "string", "maxLength": 10_000,
+                                         **_FINDING_NOT_BLANK},
+                         "scheme_severity": {"type": "string", "maxLength": 60,
+                                             **_FINDING_NOT_BLANK,
                                              "description": "as the audit's scheme writes it "
                                              "(GET /api/v1/audits/findings-template.xlsx lists "
                                              "them)"},
                          "indicators": {"type": "array", "maxItems": 11,
-                                        "items": text(120, nullable=False),
+                                        "items": _ftext(120, nullable=False),
                                         "description": "codes (FL09) or ILO indicator names"},
                          "workers_affected": _COUNT_IN,
                          "worker_groups": {"type": "array", "maxItems": 20,
-                                           "items": text(40, nullable=False)},
+                                           "items": _ftext(40, nullable=False)},
                          "fee_amount": {**_MONEY_IN, "type": ["number", "string", "null"]},
                          "fee_currency": {**_CURRENCY, "type": ["string", "null"]},
-                         "root_cause": text(10_000), "evidence_note": text(10_000)}},
+                         "root_cause": _ftext(10_000), "evidence_note": _ftext(10_000)}},
     "Action": ACTION,
     "ActionInput": {"type": "object", "additionalProperties": False,
                     "required": ["description", "owner_email"], "properties": {
@@ -194,6 +203,7 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                      "fee_per_worker": _MONEY_IN, "currency": _CURRENCY,
                      "category": {"type": "string", "enum": list(FEE_CATEGORIES)},
                      "origin_country": {"type": ["string", "null"], "maxLength": 100,
+                                        "format": "country",
                                         "pattern": NO_NUL},
                      "agency_supplier_id": {**INT_ID, "type": ["integer", "null"]},
                      "agency_name": text(300),
