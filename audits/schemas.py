@@ -15,6 +15,7 @@ from typing import Any
 from app.apischema import INT_ID, MAX_INT, NO_NUL, NOT_BLANK, PAGE_QUERY, register_format, text
 from app.errors import field_error
 from audits.crosswalk import SCHEMES, SEVERITIES, normalise_scheme
+from audits.importer import LIMITS
 from audits.models import (
     ACTION_STATES,
     AUDIT_STATUSES,
@@ -156,7 +157,7 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
     "FindingInput": {"type": "object", "additionalProperties": False,
                      "required": ["description", "scheme_severity"], "properties": {
                          "code": _ftext(40), "clause": _ftext(200),
-                         "description": {"type": "string", "maxLength": 10_000,
+                         "description": {"type": "string", "maxLength": LIMITS["description"],
                                          **_FINDING_NOT_BLANK},
                          "scheme_severity": {"type": "string", "maxLength": 60,
                                              **_FINDING_NOT_BLANK,
@@ -164,14 +165,15 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                                              "(GET /api/v1/audits/findings-template.xlsx lists "
                                              "them)"},
                          "indicators": {"type": "array", "maxItems": 11,
-                                        "items": _ftext(120, nullable=False),
+                                        "items": _ftext(40, nullable=False),
                                         "description": "codes (FL09) or ILO indicator names"},
                          "workers_affected": _COUNT_IN,
                          "worker_groups": {"type": "array", "maxItems": 20,
-                                           "items": _ftext(40, nullable=False)},
+                                           "items": _ftext(20, nullable=False)},
                          "fee_amount": {**_MONEY_IN, "type": ["number", "string", "null"]},
                          "fee_currency": {**_CURRENCY, "type": ["string", "null"]},
-                         "root_cause": _ftext(10_000), "evidence_note": _ftext(10_000)}},
+                         "root_cause": _ftext(LIMITS["root_cause"]),
+                         "evidence_note": _ftext(LIMITS["evidence"])}},
     "Action": ACTION,
     "ActionInput": {"type": "object", "additionalProperties": False,
                     "required": ["description", "owner_email"], "properties": {
@@ -202,9 +204,10 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                                 + _MONEY_IN["description"]},
                      "fee_per_worker": _MONEY_IN, "currency": _CURRENCY,
                      "category": {"type": "string", "enum": list(FEE_CATEGORIES)},
-                     "origin_country": {"type": ["string", "null"], "maxLength": 100,
-                                        "format": "country",
-                                        "pattern": NO_NUL},
+                     "origin_country": {"anyOf": [{"type": "null"}, {
+                         "type": "string", "format": "country", "maxLength": 100,
+                         "description": "ISO 3166-1 alpha-2 or alpha-3 code, or an English "
+                                        "name"}]},
                      "agency_supplier_id": {**INT_ID, "type": ["integer", "null"]},
                      "agency_name": text(300),
                      "finding_id": {"type": ["integer", "null"], "minimum": 1,
