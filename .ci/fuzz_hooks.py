@@ -55,6 +55,7 @@ _COUNTS = ("workers", "migrant_workers", "female_workers")
 CSV = "external_id,name,country,kind\n{ref},Fuzzed Mill {ref},BD,manufacturer\n"
 FINDINGS_CSV = ("code,description,scheme_severity,indicators\n"
                 "{ref},Passports held by the HR office,{severity},FL07\n")
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 _seq = iter(range(10**9))
 
 
@@ -132,6 +133,8 @@ def map_case(context, case):
     if positive and case.operation.path.endswith("/suppliers/import") and isinstance(case.body,
                                                                                       dict):
         case.body["file"] = CSV.format(ref=f"FUZZ-{next(_seq)}").encode()  # a valid file
+    elif positive and case.operation.path.endswith("/evidence") and isinstance(case.body, dict):
+        case.body["file"] = PDF  # a real (tiny) PDF, as the document's example upload.pdf
     elif positive and case.operation.path.endswith("/findings/import") and isinstance(case.body,
                                                                                         dict):
         audit = _api(f"/api/v1/audits/{(case.path_parameters or {}).get('audit_id')}") or {}

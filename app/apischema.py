@@ -277,6 +277,8 @@ def _details(error: Any) -> list[dict[str, str]]:
         best = max(error.context, key=lambda e: len(e.absolute_path))
         if list(best.absolute_path) != where:
             return _details(best)
+        if all(e.validator == "required" for e in error.context):
+            return _details(error.context[0])  # one of several fields is required: name one
     return [{"field": _field(where) or "body", "message": _message(error)}]
 
 

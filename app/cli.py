@@ -43,6 +43,7 @@ DEMO_USERS = (
     ("compliance@northwind.example", "buyer", "compliance", "Chen Wei"),
     ("supplier@saigonstitch.example", "supplier", "supplier", "Nguyen Thi Lan"),
     ("auditor@veritas.example", "audit_firm", "auditor", "Ravi Menon"),
+    ("auditor2@veritas.example", "audit_firm", "auditor", "Ana Lima"),
     ("regulator@homeoffice.example", "regulator", "regulator", "Sarah Jones"),
 )
 

@@ -80,7 +80,10 @@ def _parameters(rule: Any, op: ApiOperation, schemas: dict[str, Any]) -> list[di
 
 
 def _sample_name(op: ApiOperation) -> str:
-    return "upload.csv" if op.upload[0].startswith("text/csv") else "upload.xlsx"
+    first = op.upload[0]
+    if first.startswith("text/csv"):
+        return "upload.csv"
+    return "upload.pdf" if first == "application/pdf" else "upload.xlsx"
 
 
 def _request_body(op: ApiOperation) -> dict[str, Any] | None:

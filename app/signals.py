@@ -45,6 +45,13 @@ supplier_disconnected = _signals.signal("supplier-disconnected")
 # supplier_id, assignment_id: a supplier submitted a questionnaire to the buyer (org_id); its
 # indicator signals are stored (questionnaire_signals), for risk to read
 questionnaire_submitted = _signals.signal("questionnaire-submitted")
+# supplier_ids: the buyer's (org_id) supplier records whose audit evidence changed, and
+# reasons: what changed, any of "findings" (recorded, imported or updated), "audit_status"
+# (an audit submitted or accepted), "action_verified", "fees" (a fee-ledger cohort added or a
+# repayment recorded; the cohort's agency record is named too). Sent once per transaction and
+# organisation, however many rows changed (an import of 5,000 findings is one signal): risk
+# reads the audits' tables again for those suppliers.
+audit_inputs_changed = _signals.signal("audit-inputs-changed")
 
 _PENDING = "tierlight_pending_signals"
 log = logging.getLogger(__name__)
@@ -54,6 +61,20 @@ def queue(session: Session, signal: Signal, sender: str, **kwargs: Any) -> None:
     """Send `signal` after this session's transaction commits; drop it on rollback."""
     session.info.setdefault(_PENDING, []).append((signal, sender, kwargs))
     after_commit(session, lambda: _deliver(signal, sender, kwargs))
+
+
+def queue_merged(session: Session, signal: Signal, sender: str, *, org_id: int,
+                 **lists: list[Any]) -> None:
+    """Like `queue`, but at most one such signal per organisation and transaction: a second
+    call adds its list values (without repeats) to the one already queued."""
+    for queued, queued_sender, kwargs in session.info.get(_PENDING, ()):
+        if queued is signal and queued_sender == sender and kwargs.get("org_id") == org_id:
+            for key, values in lists.items():
+                merged = kwargs.setdefault(key, [])
+                merged.extend(v for v in values if v not in merged)
+            return
+    queue(session, signal, sender, org_id=org_id,
+          **{key: list(dict.fromkeys(values)) for key, values in lists.items()})
 
 
 def pending(session: Session) -> list[tuple[Signal, str, dict[str, Any]]]:

@@ -5,8 +5,8 @@ through a composite foreign key (org_id, supplier_id), so the database itself re
 finding or fee entry that points at another tenant's supplier. An audit is addressed to its
 auditor (`auditor_user_id`) and, once submitted, to the supplier organisation its supplier
 record is connected to (audits/sharing.py). Money is integer minor units of an ISO 4217
-currency (audits/money.py), never a float. Evidence files for findings and actions are not
-stored yet (they will reuse the questionnaires' evidence store).
+currency (audits/money.py), never a float. Evidence files of findings and actions are
+`AuditEvidence` rows; their bytes are kept by the shared store (app/filestore.py).
 """
 
 from __future__ import annotations
@@ -246,3 +246,32 @@ class FeeEntry(TenantMixin, Base):
         if self.repaid_minor <= 0:
             return "owed"
         return "repaid" if self.repaid_minor >= self.owed_minor else "partly_repaid"
+
+
+class AuditEvidence(TenantMixin, Base):
+    """A file attached to a finding (the auditor's evidence) or to a corrective action (proof
+    of remediation): exactly one of the two. The bytes live in app/filestore.py's store."""
+
+    __tablename__ = "audit_evidence"
+    __label__ = "evidence file"
+    __table_args__ = (
+        CheckConstraint("(finding_id IS NULL AND action_id IS NOT NULL) OR "
+                        "(finding_id IS NOT NULL AND action_id IS NULL)", name="one_parent"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int | None] = mapped_column(
+        ForeignKey("audit_findings.id", ondelete="CASCADE"), index=True
+    )
+    action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("audit_actions.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(80), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    uploaded_by: Mapped[User | None] = relationship(lazy="joined")

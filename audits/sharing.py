@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.sharing import AddressedTo, Principal
+from app.tenancy import get_owned
 from audits.models import SHARED_STATUSES, Action, Audit, Finding
 from suppliers.models import Supplier
 
@@ -78,3 +79,16 @@ def get_action(session: Session, action_id: int, user) -> Action:
     if found is None:
         raise NotFound("No such corrective action.")
     return found
+
+
+def visible_finding(session: Session, finding_id: int, user) -> Finding:
+    """The buyer's own finding, or one addressed to the user; 404 otherwise."""
+    if audits_for(user) is None:
+        return get_owned(session, Finding, finding_id, user.org_id)
+    return get_finding(session, finding_id, user)
+
+
+def visible_action(session: Session, action_id: int, user) -> Action:
+    if audits_for(user) is None:
+        return get_owned(session, Action, action_id, user.org_id)
+    return get_action(session, action_id, user)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask, url_for
 
 from app.auth.roles import NETWORK_EDITORS
-from app.registry import DashboardCard, NavItem, Package, ReferenceCounter, SupplierPanel
+from app.registry import DashboardCard, NavItem, Package, ReferenceCounter, Seeder, SupplierPanel
 
 BUYERS, FIRMS, SUPPLIERS = frozenset({"buyer"}), frozenset({"audit_firm"}), frozenset({"supplier"})
 FIRM_ROLES = frozenset({"auditor", "admin"})
@@ -81,22 +81,37 @@ PAGES = {
 
 def _init(app: Flask) -> None:
     from app.queue import daily
+    from audits.evidence_views import evidence_block
     from audits.jobs import daily_overdue
 
     daily(daily_overdue, app)
+    # The finding and action pages include `{{ evidence_block('finding', finding) }}`.
+    app.jinja_env.globals["evidence_block"] = evidence_block
 
 
 def contribution() -> Package:
-    # api_fees adds its routes to api.bp, views_actions and views_fees theirs to views.bp
-    from audits import api, api_fees, views, views_actions, views_fees  # noqa: F401
+    # api_evidence and api_fees add their routes to api.bp, views_actions and views_fees
+    # theirs to views.bp
+    from audits import (  # noqa: F401
+        api,
+        api_evidence,
+        api_fees,
+        demo,
+        evidence_views,
+        views,
+        views_actions,
+        views_fees,
+    )
     from audits.schemas import OPENAPI_SCHEMAS
     from audits.services import audits as _audits  # noqa: F401 - registers the invitation purpose
 
     return Package(
         name="audits",
-        blueprints=(api.bp, views.bp),
-        openapi_schemas=OPENAPI_SCHEMAS,
+        blueprints=(api.bp, views.bp, evidence_views.bp),
+        openapi_schemas={**OPENAPI_SCHEMAS, **api_evidence.OPENAPI_SCHEMAS},
         reference_counters=(ReferenceCounter("audits and fee entries", _count),),
+        # After the network (10), its connections (15) and the questionnaires (30).
+        seeders=(Seeder(demo.seed, order=40),),
         init_app=_init,
         **PAGES,
     )

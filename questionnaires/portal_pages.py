@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.exceptions import Gone
 
 from app.auth.models import User
 from app.db import get_session
@@ -340,21 +339,10 @@ def do_submit(door: Door):
 
 
 def serve_evidence(evidence: Evidence):
-    from flask import send_file
+    from app.filestore import serve
 
-    path = evidence_service.stored_path(evidence)
-    if not path.is_file():
-        raise Gone("The file is no longer stored. Ask the supplier to upload it again.")
-    content_type = evidence.content_type
-    if content_type.split(";")[0] not in evidence_service.CONTENT_TYPES:
-        content_type = "application/octet-stream"  # never anything a browser would render
-    response = send_file(path, mimetype=content_type, as_attachment=True,
-                         download_name=evidence_service.clean_filename(evidence.filename),
-                         conditional=False, max_age=0)
-    response.headers["Content-Type"] = content_type  # as stored: werkzeug would add a charset
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return serve(evidence.storage_key, evidence.filename, evidence.content_type,
+                 gone="The file is no longer stored. Ask the supplier to upload it again.")
 
 
 def download_workbook(door: Door):

@@ -24,6 +24,7 @@ from app.mail import queue_mail
 from app.people.services import clean_email
 from audits import remediation
 from audits.models import Action, Audit, FeeEntry, Finding
+from audits.services.notify import inputs_changed
 
 FORWARD = {("open", "in_progress"), ("in_progress", "submitted")}
 
@@ -146,6 +147,7 @@ def transition(session: Session, action: Action, to: Any, note: Any, *, actor: A
     session.flush()
     if new_state == "verified":
         _close_if_done(session, finding)
+        inputs_changed(session, action.org_id, [action.supplier_id], "action_verified")
     record(session, org_id=action.org_id, actor=actor, action="action.transition", obj=action,
            summary=f"{current} -> {new_state}" + (f": {note_text[:200]}" if note_text else ""),
            details={"from": current, "to": new_state, "note": note_text,

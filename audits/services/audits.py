@@ -35,6 +35,7 @@ from app.people.services import (
 )
 from audits.crosswalk import normalise_scheme
 from audits.models import AUDIT_STATUSES, AUDIT_TYPES, Audit
+from audits.services.notify import inputs_changed
 from suppliers.models import Supplier
 
 PURPOSE = "audit_assignment"
@@ -266,4 +267,6 @@ def set_status(session: Session, audit: Audit, to: str, *, actor: User) -> Audit
     session.flush()
     record(session, org_id=audit.org_id, actor=actor, action="audit.status_changed", obj=audit,
            summary=f"{before} -> {to}", details={"from": before, "to": to})
+    if to in ("submitted", "accepted"):
+        inputs_changed(session, audit.org_id, [audit.supplier_id], "audit_status")
     return audit

@@ -17,6 +17,7 @@ from app.activity.services import record
 from app.errors import field_error
 from audits import money
 from audits.models import FEE_CATEGORIES, FeeEntry, Finding
+from audits.services.notify import inputs_changed
 from suppliers.countries import normalise_country
 from suppliers.kinds import LABOUR_KINDS
 from suppliers.models import Supplier
@@ -134,6 +135,7 @@ def add_fee_entry(session: Session, *, supplier: Supplier, actor: Any, values: d
            summary=f"{supplier.name}: {workers} workers, "
                    f"{money.format_money(owed, currency)} {category}",
            details={"finding_id": finding_id, "owed_minor": owed, "currency": currency})
+    inputs_changed(session, entry.org_id, [entry.supplier_id, entry.agency_supplier_id], "fees")
     return entry
 
 
@@ -162,4 +164,5 @@ def record_repayment(session: Session, entry: FeeEntry, *, actor: Any, repaid_am
                               f"{confirmed} of {entry.workers} workers confirmed",
            details={"before_minor": before, "repaid_minor": repaid,
                     "workers_confirmed": confirmed})
+    inputs_changed(session, entry.org_id, [entry.supplier_id, entry.agency_supplier_id], "fees")
     return entry

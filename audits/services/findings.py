@@ -14,10 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.activity.services import record
+from app.db import utcnow
 from app.errors import Conflict, ValidationFailed
 from app.exports import write_xlsx
 from app.spreadsheets import SpreadsheetError, open_table
@@ -32,6 +33,7 @@ from audits.importer import (
     parse_findings,
 )
 from audits.models import Audit, Finding
+from audits.services.notify import inputs_changed
 
 MAX_REPORTED_ERRORS = 1000
 RECORDING = ("planned", "in_progress")  # an audit's findings are final once it is submitted
@@ -94,7 +96,9 @@ def _existing(session: Session, audit: Audit) -> dict[tuple, Finding]:
 def write_findings(session: Session, audit: Audit, parsed: list[ParsedFinding], *, actor: Any,
                    dry_run: bool = False, source: str = "upload") -> tuple[ImportSummary,
                                                                            list[Finding]]:
-    """Match and write already-parsed findings (duplicate codes in one batch are row errors)."""
+    """Match and write already-parsed findings (duplicate codes in one batch are row errors).
+    Returns the summary and the existing findings the batch matched (updated or unchanged);
+    new ones are bulk-inserted."""
     ensure_recording(audit)
     summary = ImportSummary(rows=len(parsed), dry_run=dry_run)
     seen: dict[tuple, int] = {}
@@ -110,17 +114,16 @@ def write_findings(session: Session, audit: Audit, parsed: list[ParsedFinding], 
         raise _fail(errors)
     existing = _existing(session, audit)
     written: list[Finding] = []
+    new_rows: list[dict[str, Any]] = []
+    now = utcnow()
     for p in parsed:
         values = _values(p)
         finding = existing.get(_key(p.code, values))
         if finding is None:
             summary.created += 1
-            if not dry_run:
-                finding = Finding(org_id=audit.org_id, audit_id=audit.id,
-                                  supplier_id=audit.supplier_id, code=p.code, status="open",
-                                  **values)
-                session.add(finding)
-                written.append(finding)
+            new_rows.append({"org_id": audit.org_id, "audit_id": audit.id,
+                             "supplier_id": audit.supplier_id, "code": p.code,
+                             "status": "open", "created_at": now, "updated_at": now} | values)
             continue
         changed = {k: v for k, v in values.items() if getattr(finding, k) != v}
         if not changed:
@@ -132,11 +135,16 @@ def write_findings(session: Session, audit: Audit, parsed: list[ParsedFinding], 
             for k, v in changed.items():
                 setattr(finding, k, v)
             written.append(finding)
+    if new_rows and not dry_run:
+        # One bulk insert (PITFALLS: ORM inserts); every row has the same keys, NULLs
+        # rendered, so it stays one batch. Created findings are not returned as objects.
+        session.execute(insert(Finding).execution_options(render_nulls=True), new_rows)
     if not dry_run and (summary.created or summary.updated):
         session.flush()
         record(session, org_id=audit.org_id, actor=actor, action=f"audit.findings_{source}",
                obj=audit, summary=f"{summary.created} created, {summary.updated} updated",
                details=summary.as_json())
+        inputs_changed(session, audit.org_id, [audit.supplier_id], "findings")
     return summary, written
 
 
@@ -196,6 +204,7 @@ def add_finding(session: Session, audit: Audit, values: Mapping[str, Any], *, ac
     record(session, org_id=audit.org_id, actor=actor, action="finding.created", obj=finding,
            summary=f"{finding.code or finding.id}: {finding.severity}",
            details={"audit_id": audit.id, "indicators": finding.indicators})
+    inputs_changed(session, audit.org_id, [audit.supplier_id], "findings")
     return finding
 
 

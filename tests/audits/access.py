@@ -44,6 +44,17 @@ ACCESS: dict[str, object] = {
     "audits.fees": EDITORS,
     "audits.add_fee": EDITORS,
     "audits.record_repayment": EDITORS,
+    # evidence files (audits/api_evidence.py, audits/evidence_views.py)
+    "audits_api.add_finding_evidence": RECORDERS,
+    "audits_api.list_finding_evidence": READERS,
+    "audits_api.add_action_evidence": READERS,
+    "audits_api.list_action_evidence": READERS,
+    "audits_api.download_evidence": READERS,
+    "audits_api.delete_evidence": READERS,
+    "audit_evidence.finding_upload": RECORDERS,
+    "audit_evidence.action_upload": READERS,
+    "audit_evidence.download": READERS,
+    "audit_evidence.delete": READERS,
 }
 KINDS = {e: BUYERS for e, rule in ACCESS.items() if rule == EDITORS}
 KINDS |= {e: frozenset({"buyer", "audit_firm"}) for e, rule in ACCESS.items()
@@ -74,6 +85,13 @@ def _action_id(db, org, user):
     return make_action(db, _finding(db, org, user)).id
 
 
+def _evidence_id(db, org, user):
+    """A file the principal uploaded to an action addressed to it (so it may remove it)."""
+    from tests.audits.factories import make_action, make_evidence
+
+    return make_evidence(db, make_action(db, _finding(db, org, user)), uploaded_by=user).id
+
+
 def _buyer_supplier(db, org):
     from tests.factories import make_org
     from tests.suppliers.factories import make_supplier
@@ -92,6 +110,7 @@ MAKERS: dict[object, object] = {
     "finding_id": _finding_id,
     "action_id": _action_id,
     "entry_id": _entry_id,
+    "evidence_id": _evidence_id,
     ("audits_api.list_fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
     ("audits_api.add_fee", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
     ("audits.fees", "supplier_id"): lambda db, org, user: _buyer_supplier(db, org).id,
@@ -111,6 +130,7 @@ _SEES = {"owner": OK, "auditor": OK, "colleague": 404, "supplier": OK, "stranger
 _RECORDS = _SEES | {"supplier": 403}
 _LEDGER = {"owner": OK, "auditor": 403, "colleague": 403, "supplier": 403, "stranger": 404}
 _LISTS = dict.fromkeys(_SEES, OK)
+_DELETES = {"auditor": 403, "colleague": 404, "supplier": 403, "stranger": 404, "owner": OK}
 _PLANS = {"owner": OK, "auditor": 403, "colleague": 403, "supplier": 403, "stranger": OK}
 AUDIENCE: dict[str, dict[str, object]] = {
     "audits.index": _LISTS, "audits.board": _LISTS, "audits.new": _PLANS,
@@ -126,4 +146,13 @@ AUDIENCE: dict[str, dict[str, object]] = {
     "audits_api.create_finding": _RECORDS, "audits_api.create_action": _RECORDS,
     "audits_api.list_fees": _LEDGER, "audits_api.add_fee": _LEDGER,
     "audits_api.get_fee": _LEDGER, "audits_api.record_repayment": _LEDGER,
+    # evidence files: the scene's file is on the action, uploaded by the owner, who may remove
+    # it (asked last, so the others meet the file still there)
+    "audits_api.add_finding_evidence": _RECORDS, "audit_evidence.finding_upload": _RECORDS,
+    "audits_api.list_finding_evidence": _SEES, "audits_api.add_action_evidence": _SEES,
+    "audits_api.list_action_evidence": _SEES, "audits_api.download_evidence": _SEES,
+    "audit_evidence.action_upload": _SEES, "audit_evidence.download": _SEES,
+    "audits_api.delete_evidence": _DELETES,
+    # the page refuses with a message on the way back (303), and removes nothing
+    "audit_evidence.delete": _DELETES | {"auditor": 303, "supplier": 303},
 }

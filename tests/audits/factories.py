@@ -3,10 +3,12 @@ them without an app context. Services are tested through the API in the test fil
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import secrets
 from datetime import date, timedelta
 
-from audits.models import Action, Audit, FeeEntry, Finding
+from audits.models import Action, Audit, AuditEvidence, FeeEntry, Finding
 from tests.factories import make_org, make_user
 from tests.suppliers.factories import make_supplier
 
@@ -82,3 +84,18 @@ def addressed_audit(db, org, user, *, status: str | None = None) -> Audit:
         return make_audit(db, make_org(db, "buyer"), linked_org=org,
                           status=status or "submitted")
     return make_audit(db, make_org(db, "buyer"), status=status or "planned")
+
+
+def make_evidence(db, parent, *, uploaded_by=None, data: bytes = b"%PDF-1.4 demo\n",
+                  filename: str = "evidence.pdf") -> AuditEvidence:
+    """A row only: its bytes are not stored (a download answers 410); upload through the
+    service or the API to test the store."""
+    key = {"finding_id": parent.id} if isinstance(parent, Finding) else {"action_id": parent.id}
+    evidence = AuditEvidence(org_id=parent.org_id, filename=filename,
+                             content_type="application/pdf", size=len(data),
+                             sha256=hashlib.sha256(data).hexdigest(),
+                             storage_key=secrets.token_hex(20),
+                             uploaded_by_id=uploaded_by.id if uploaded_by else None, **key)
+    db.add(evidence)
+    db.flush()
+    return evidence

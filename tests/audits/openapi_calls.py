@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 
+from werkzeug.datastructures import FileStorage
+
 from tests.audits.factories import make_action, make_audit, make_auditor, make_fee, make_finding
+from tests.conftest import CURRENT_APP
 from tests.suppliers.factories import make_supplier
 
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 CSV = (b"code,description,scheme_severity,indicators,workers_affected\n"
        b"R-1,Passports kept by HR,Major,FL07,12\n")
 
@@ -21,7 +25,14 @@ def success_calls(db, user, client) -> dict:
     action = make_action(db, finding)
     to_move = make_action(db, finding)
     entry = make_fee(db, supplier)
-    db.commit()
+    with CURRENT_APP[0].test_request_context():
+        from audits.services.evidence import add_evidence
+
+        kept = add_evidence(db, finding, FileStorage(io.BytesIO(PDF), "photo-log.pdf"),
+                            actor=user)
+        dropped = add_evidence(db, action, FileStorage(io.BytesIO(PDF), "old-policy.pdf"),
+                               actor=user)
+        db.commit()
     return {
         ("get", "/api/v1/audits"): dict(query_string={"status": "planned", "page": 1}),
         ("post", "/api/v1/audits"): dict(json={
@@ -53,4 +64,15 @@ def success_calls(db, user, client) -> dict:
         ("patch", "/api/v1/fees/{entry_id}"): dict(id=entry.id, json={
             "repaid_amount": "35000.00", "repaid_on": "2026-11-30", "method": "bank transfer",
             "workers_confirmed": 10}),
+        ("post", "/api/v1/findings/{finding_id}/evidence"): dict(
+            id=finding.id, content_type="multipart/form-data",
+            data={"file": (io.BytesIO(PDF), "safe-photo.pdf")}),
+        ("get", "/api/v1/findings/{finding_id}/evidence"): dict(id=finding.id),
+        ("post", "/api/v1/actions/{action_id}/evidence"): dict(
+            id=action.id, content_type="multipart/form-data",
+            data={"file": (io.BytesIO(b"worker,repaid\nA,yes\n"), "repayments.csv")}),
+        ("get", "/api/v1/actions/{action_id}/evidence"): dict(id=action.id,
+                                                              query_string={"page": 1}),
+        ("get", "/api/v1/audit-evidence/{evidence_id}"): dict(id=kept.id),
+        ("delete", "/api/v1/audit-evidence/{evidence_id}"): dict(id=dropped.id),
     }

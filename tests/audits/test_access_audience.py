@@ -9,14 +9,21 @@ import pytest
 from flask import url_for
 
 from tests.audits.access import ACCESS, AUDIENCE, OK
-from tests.audits.factories import make_action, make_audit, make_auditor, make_fee, make_finding
+from tests.audits.factories import (
+    make_action,
+    make_audit,
+    make_auditor,
+    make_evidence,
+    make_fee,
+    make_finding,
+)
 from tests.conftest import login, token_for
 from tests.factories import make_org, make_user
 
 
 def test_the_table_names_every_audits_route(app):
     routes = {r.endpoint for r in app.url_map.iter_rules()
-              if r.endpoint.startswith(("audits.", "audits_api."))}
+              if r.endpoint.startswith(("audits.", "audits_api.", "audit_evidence."))}
     assert routes == set(AUDIENCE) == set(ACCESS)
 
 
@@ -31,8 +38,10 @@ def _scene(db):
     audit = make_audit(db, buyer, auditor=people["auditor"], linked_org=supplier_org,
                        status="submitted")
     finding = make_finding(db, audit)
-    values = {"audit_id": audit.id, "finding_id": finding.id,
-              "action_id": make_action(db, finding).id, "supplier_id": audit.supplier_id,
+    action = make_action(db, finding)
+    values = {"audit_id": audit.id, "finding_id": finding.id, "action_id": action.id,
+              "supplier_id": audit.supplier_id,
+              "evidence_id": make_evidence(db, action, uploaded_by=people["owner"]).id,
               "entry_id": make_fee(db, audit.supplier, finding=finding).id}
     db.commit()
     return audit, people, values
