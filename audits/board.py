@@ -1,9 +1,9 @@
 """Read-only queries of the corrective-action board, the dashboard cards and the supplier panel.
 
-The board answers with one query per column and one for the counts, whatever the number of
-actions: each column is `WHERE org_id = ? AND state = ? ORDER BY due_date LIMIT n` on the
-(org_id, state, due_date) index for the buyer, and the finding, audit and supplier names come
-in the same query (joined eager loads), so nothing is fetched row by row. The earliest due
+The board answers with one query for the counts and two per column, whatever the number of
+actions: each column's ids are `WHERE org_id = ? AND state = ? ORDER BY due_date LIMIT n` on the
+(org_id, state, due_date) index for the buyer, then those rows come with the finding, audit and
+supplier names in one query (joined eager loads), so nothing is fetched row by row. The earliest due
 date comes first, so overdue actions lead every column but the verified one.
 """
 
@@ -55,6 +55,10 @@ def scoped_actions(user) -> Select[tuple[Action]]:
                                                                 Supplier.linked_org_id),
                      audit.joinedload(Audit.organization).load_only(Organization.name,
                                                                     Organization.kind)))
+    return _scope(stmt, user)
+
+
+def _scope(stmt: Select, user) -> Select:
     rule = audits_for(user)
     if rule is None:
         return stmt.where(Action.org_id == user.org_id)
@@ -99,12 +103,19 @@ def board(session: Session, user, filters: Mapping[str, Any],
     for state, column in columns.items():
         if not column.count:
             continue
-        stmt = _filtered(scoped_actions(user), user, filters).where(Action.state == state)
         if state == "verified":  # latest due first: the same index, read backwards
-            stmt = stmt.order_by(Action.due_date.desc(), Action.id.desc())
+            order = (Action.due_date.desc(), Action.id.desc())
         else:
-            stmt = stmt.order_by(Action.due_date, Action.id)
-        column.actions = list(session.scalars(stmt.limit(column.limit)).unique())
+            order = (Action.due_date, Action.id)
+        # The page's ids first, walking the (org_id, state, due_date) index and probing each
+        # finding for a filter; then the eager joins for those rows only. Joined in one
+        # statement, planners start from the findings and sort every match before the limit.
+        ids = _filtered(_scope(select(Action.id).join(Finding, Finding.id == Action.finding_id)
+                               .join(Audit, Audit.id == Finding.audit_id), user),
+                        user, filters).where(Action.state == state)
+        page = list(session.scalars(ids.order_by(*order).limit(column.limit)))
+        stmt = scoped_actions(user).where(Action.id.in_(page)).order_by(*order)
+        column.actions = list(session.scalars(stmt).unique())
     return list(columns.values())
 
 
