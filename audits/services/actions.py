@@ -25,20 +25,9 @@ from app.people.services import clean_email
 from audits import remediation
 from audits.models import Action, Audit, FeeEntry, Finding
 from audits.services.notify import inputs_changed
+from audits.services.text import clean_text
 
 FORWARD = {("open", "in_progress"), ("in_progress", "submitted")}
-
-
-def _clean_text(value: Any, field: str, *, required: bool = False, limit: int = 10_000
-                ) -> str | None:
-    text = value.strip() if isinstance(value, str) else None
-    if not text:
-        if required:
-            raise field_error(field, f"{field} is required.")
-        return None
-    if len(text) > limit or "\x00" in text:
-        raise field_error(field, f"{field}: at most {limit:,} characters, without NUL.")
-    return text
 
 
 def relation(actor: Any, audit: Audit) -> str | None:
@@ -73,7 +62,7 @@ def create_action(session: Session, finding: Finding, *, actor: Any, description
                   owner_email: Any, due_date: date | None = None,
                   preventive_action: Any = None) -> Action:
     """A corrective action on a finding; due by severity unless given; the owner is mailed."""
-    text = _clean_text(description, "description", required=True)
+    text = clean_text(description, "description", required=True)
     email = clean_email(owner_email) if owner_email is not None else None
     if not email:
         raise field_error("owner_email", "The owner's email address is required.")
@@ -81,7 +70,7 @@ def create_action(session: Session, finding: Finding, *, actor: Any, description
     due = due_date or remediation.default_due(finding.severity, today)
     action = Action(org_id=finding.org_id, supplier_id=finding.supplier_id,
                     finding_id=finding.id, description=text,
-                    preventive_action=_clean_text(preventive_action, "preventive_action"),
+                    preventive_action=clean_text(preventive_action, "preventive_action"),
                     owner_email=email, due_date=due, state="open", created_by_id=actor.id)
     session.add(action)
     finding.status = "open"  # a new action reopens a closed finding
@@ -121,7 +110,7 @@ def _check_who(rel: str | None, current: str, to: str) -> None:
 
 def transition(session: Session, action: Action, to: Any, note: Any, *, actor: Any) -> Action:
     """Move the action; an illegal move is 409 naming the allowed ones."""
-    note_text = _clean_text(note, "note", limit=5000)
+    note_text = clean_text(note, "note", limit=5000)
     current = action.state
     if not isinstance(to, str):
         raise field_error("to", "The state to move to.")

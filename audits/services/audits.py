@@ -36,6 +36,7 @@ from app.people.services import (
 from audits.crosswalk import normalise_scheme
 from audits.models import AUDIT_STATUSES, AUDIT_TYPES, Audit
 from audits.services.notify import inputs_changed
+from audits.services.text import clean_text
 from suppliers.models import Supplier
 
 PURPOSE = "audit_assignment"
@@ -43,17 +44,6 @@ PURPOSE = "audit_assignment"
 NEXT_STATUS = {"planned": "in_progress", "in_progress": "submitted", "submitted": "accepted"}
 BUYER_MOVES = {"in_progress", "accepted"}
 AUDITOR_MOVES = {"in_progress", "submitted"}
-
-
-def _text(value: Any, field: str, limit: int, *, required: bool = False) -> str | None:
-    text = value.strip() if isinstance(value, str) else None
-    if not text:
-        if required:
-            raise field_error(field, f"{field} is required.")
-        return None
-    if len(text) > limit or "\x00" in text:
-        raise field_error(field, f"{field}: at most {limit:,} characters, without NUL.")
-    return text
 
 
 def live_supplier(session: Session, org_id: int, supplier_id: Any) -> Supplier:
@@ -103,9 +93,9 @@ def create_audit(
         raise field_error("auditor_email", "The auditor's email address is required.")
     audit = Audit(
         org_id=org.id, supplier_id=supplier.id, scheme=scheme_name,
-        scheme_variant=_text(scheme_variant, "scheme_variant", 40), audit_type=audit_type,
+        scheme_variant=clean_text(scheme_variant, "scheme_variant", 40), audit_type=audit_type,
         audit_date=audit_date, end_date=end_date, auditor_email=email,
-        internal_notes=_text(internal_notes, "internal_notes", 20_000), status="planned",
+        internal_notes=clean_text(internal_notes, "internal_notes", 20_000), status="planned",
         created_by_id=actor.id,
     )
     existing = session.scalar(select(User).where(User.email == email))

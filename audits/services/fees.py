@@ -18,6 +18,7 @@ from app.errors import field_error
 from audits import money
 from audits.models import FEE_CATEGORIES, FeeEntry, Finding
 from audits.services.notify import inputs_changed
+from audits.services.text import clean_text
 from suppliers.countries import normalise_country
 from suppliers.kinds import LABOUR_KINDS
 from suppliers.models import Supplier
@@ -79,13 +80,6 @@ def _agency(session: Session, org_id: int, agency_id: Any) -> Supplier | None:
     return agency
 
 
-def _text(value: Any, field: str, limit: int) -> str | None:
-    text = value.strip() if isinstance(value, str) else None
-    if text and (len(text) > limit or "\x00" in text):
-        raise field_error(field, f"{field}: at most {limit:,} characters, without NUL.")
-    return text or None
-
-
 def add_fee_entry(session: Session, *, supplier: Supplier, actor: Any, values: dict[str, Any]
                   ) -> FeeEntry:
     """A cohort: `workers` and `fee_per_worker` and/or `amount` (the cohort's total owed)."""
@@ -122,11 +116,11 @@ def add_fee_entry(session: Session, *, supplier: Supplier, actor: Any, values: d
         org_id=supplier.org_id, supplier_id=supplier.id, finding_id=finding_id,
         workers=workers, origin_country=country or None,
         agency_supplier_id=agency.id if agency else None,
-        agency_name=_text(values.get("agency_name"), "agency_name", 300)
+        agency_name=clean_text(values.get("agency_name"), "agency_name", 300)
         or (agency.name if agency else None),
         category=category, fee_per_worker_minor=per_minor, currency=currency, owed_minor=owed,
         repaid_minor=0, workers_confirmed=0,
-        evidence_note=_text(values.get("evidence_note"), "evidence_note", 10_000),
+        evidence_note=clean_text(values.get("evidence_note"), "evidence_note", 10_000),
         created_by_id=actor.id,
     )
     session.add(entry)
@@ -153,9 +147,9 @@ def record_repayment(session: Session, entry: FeeEntry, *, actor: Any, repaid_am
     before = entry.repaid_minor
     entry.repaid_minor = repaid
     entry.repaid_on = repaid_on or entry.repaid_on
-    entry.method = _text(method, "method", 100) or entry.method
+    entry.method = clean_text(method, "method", 100) or entry.method
     entry.workers_confirmed = confirmed
-    note = _text(evidence_note, "evidence_note", 10_000)
+    note = clean_text(evidence_note, "evidence_note", 10_000)
     if note:
         entry.evidence_note = note
     session.flush()
