@@ -145,7 +145,9 @@ def fee_lines(session: Session, org_id: int, supplier_id: int | None = None
     return [{"currency": cur, "owed": money.format_money(owed[cur], cur),
              "repaid": money.format_money(repaid[cur], cur),
              "outstanding": money.format_money(max(owed[cur] - repaid[cur], 0), cur),
-             "settled": repaid[cur] >= owed[cur], "workers": workers[cur]}
+             "settled": repaid[cur] >= owed[cur], "workers": workers[cur],
+             # the share repaid, for a meter (a ratio of integers: no float near money)
+             "repaid_share": (min(repaid[cur], owed[cur]) / owed[cur]) if owed[cur] else 1.0}
             for cur in owed]
 
 

@@ -35,11 +35,20 @@ def _buyer_card(session, user) -> list[dict]:
     ]
     items += [{"label": f"open {severity} findings", "value": n}
               for severity, n in s["findings"].items()]
-    # One line per currency: amounts in two currencies never add up. The code is the line's
-    # headline (an amount is too wide for the card's figures), the amounts its text.
-    items += [{"label": f"recruitment fees: {line['owed']} owed, {line['repaid']} repaid",
-               "value": line["currency"]} for line in s["fees"]]
     return items
+
+
+def _fees_card(session, user) -> list[dict]:
+    """One line per currency (amounts in two currencies never add up): the share repaid as
+    the figure and a meter, the amounts as its text."""
+    from audits.board import fee_lines
+
+    if user.organization.kind != "buyer":
+        return []
+    return [{"label": f"{line['currency']}: {line['repaid']} of {line['owed']} repaid "
+                      f"({line['workers']:,} workers paid fees)",
+             "value": f"{int(line['repaid_share'] * 100)}%", "meter": line["repaid_share"]}
+            for line in fee_lines(session, user.org_id)]
 
 
 def _auditor_card(session, user) -> list[dict]:
@@ -69,6 +78,7 @@ PAGES = {
     ),
     "cards": (
         DashboardCard("Audits and corrective actions", NETWORK_EDITORS, _buyer_card, order=30),
+        DashboardCard("Recruitment fees repaid", NETWORK_EDITORS, _fees_card, order=35),
         DashboardCard("My audits", FIRM_ROLES, _auditor_card, order=10),
     ),
     "supplier_panels": (

@@ -47,11 +47,13 @@ def test_totals_are_per_currency_and_never_added(app, db, buyer, compliance_user
     assert "partly repaid" not in cohorts and cohorts.count(">owed</span>") == 2
 
     dashboard = html.unescape(client.get("/").text)
-    lines = re.findall(r"<strong>([A-Z]{3})</strong><span>recruitment fees: (.*?)</span>",
-                       dashboard)
-    assert lines == [("JPY", "150,000 JPY owed, 150,000 JPY repaid"),
-                     ("NPR", "45,000.00 NPR owed, 10,000.00 NPR repaid"),
-                     ("USD", "11,199.00 USD owed, 0.00 USD repaid")]  # both USD suppliers
+    lines = re.findall(r'<strong>(\d+%)</strong><meter min="0" max="1" value="([0-9.]+)">'
+                       r".*?</meter><span>(.*?)</span>", dashboard)
+    assert [(pct, label) for pct, _share, label in lines] == [
+        ("100%", "JPY: 150,000 JPY of 150,000 JPY repaid (2 workers paid fees)"),
+        ("22%", "NPR: 10,000.00 NPR of 45,000.00 NPR repaid (15 workers paid fees)"),
+        ("0%", "USD: 0.00 USD of 11,199.00 USD repaid (7 workers paid fees)")]  # both USD suppliers
+    assert float(lines[1][1]) == 10_000 / 45_000
     panel = re.sub(r"<[^>]+>", "", html.unescape(client.get(f"/suppliers/{supplier.id}").text))
     assert "Audits and recruitment fees" in panel
     assert "NPR: owed 45,000.00 NPR, repaid 10,000.00 NPR" in panel
