@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -24,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import RESULTS, make_app
+from bench.common import RESULTS, best_and_median, make_app
 
 HEADER = ["code", "clause", "description", "scheme_severity", "indicators", "workers_affected",
           "worker_groups", "recruitment_fee_amount", "fee_currency", "root_cause", "evidence"]
@@ -192,15 +191,6 @@ def seed_board(app, org_id: int, suppliers: int, actions: int) -> None:
     session.close()
 
 
-def _best_and_median(fn, rounds: int) -> tuple[float, float]:
-    timings = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        timings.append(time.perf_counter() - started)
-    return min(timings), statistics.median(timings)
-
-
 def board_run(app, org_id: int, user_id: int, rounds: int = 20) -> dict:
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -234,9 +224,9 @@ def board_run(app, org_id: int, user_id: int, rounds: int = 20) -> dict:
             assert rows
 
     board()
-    return {"board": _best_and_median(board, rounds),
-            "filtered": _best_and_median(filtered, rounds),
-            "floor": _best_and_median(floor, rounds), "totals": shown}
+    return {"board": best_and_median(board, rounds),
+            "filtered": best_and_median(filtered, rounds),
+            "floor": best_and_median(floor, rounds), "totals": shown}
 
 
 def main() -> None:

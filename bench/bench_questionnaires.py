@@ -14,7 +14,6 @@ background), then list the 10,000 assignments through GET /api/v1/assignments?pe
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -22,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import make_app
+from bench.common import best_and_median, make_app
 
 PASSWORD = "campaign-load-check-2026"  # noqa: S105 - a throwaway bench account
 
@@ -135,15 +134,6 @@ def floor_insert(app, n: int) -> float:
     return elapsed
 
 
-def _best_and_median(fn, rounds: int) -> tuple[float, float]:
-    timings = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        fn()
-        timings.append(time.perf_counter() - started)
-    return min(timings), statistics.median(timings)
-
-
 def make_some_overdue(app, org_id: int, share: int = 10) -> int:
     """Every `share`-th assignment due last week, so the list's overdue-first order has work."""
     from sqlalchemy import update
@@ -203,11 +193,11 @@ def listing(app, org_id: int, raw_token: str, rounds: int = 20) -> dict:
         with Session(engine) as session:
             assert len(session.scalars(stmt.limit(50)).unique().all()) == 50
 
-    return {"total": total, "items": items, "api": _best_and_median(api, rounds),
-            "overdue": _best_and_median(overdue, rounds),
-            "healthz": _best_and_median(health, rounds),
-            "html": _best_and_median(html, rounds),
-            "bare": _best_and_median(bare, rounds)}
+    return {"total": total, "items": items, "api": best_and_median(api, rounds),
+            "overdue": best_and_median(overdue, rounds),
+            "healthz": best_and_median(health, rounds),
+            "html": best_and_median(html, rounds),
+            "bare": best_and_median(bare, rounds)}
 
 
 def scoring(app, org_id: int, user_id: int) -> tuple[float, int]:

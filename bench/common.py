@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import random
 import resource
+import statistics
 import tempfile
 import time
 from contextlib import contextmanager
@@ -94,3 +95,13 @@ def timed(results: dict, key: str):
     started = time.perf_counter()
     yield
     results[key] = time.perf_counter() - started
+
+
+def best_and_median(fn, rounds: int) -> tuple[float, float]:
+    """Seconds of `fn()` over `rounds` calls: the best (least disturbed) and the median."""
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        timings.append(time.perf_counter() - started)
+    return min(timings), statistics.median(timings)

@@ -73,15 +73,13 @@ def _init(app: Flask) -> None:
     from app.queue import daily
     from app.security import CSRF_EXEMPT_ENDPOINTS
     from questionnaires import receivers
+    from questionnaires.api_files import CSRF_EXEMPT
     from questionnaires.jobs import daily_reminders
 
-    CSRF_EXEMPT_ENDPOINTS.update(PORTAL_API)
+    # token-in-URL JSON routes: no session to forge
+    CSRF_EXEMPT_ENDPOINTS.update(PORTAL_API, CSRF_EXEMPT)
     receivers.connect()
     daily(daily_reminders, app)
-    from app.security import CSRF_EXEMPT_ENDPOINTS
-    from questionnaires.api_files import CSRF_EXEMPT
-
-    CSRF_EXEMPT_ENDPOINTS.update(CSRF_EXEMPT)  # token-in-URL JSON routes: no session to forge
 
 
 def contribution() -> Package:
