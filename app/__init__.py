@@ -90,10 +90,11 @@ def register_domains(app: Flask) -> None:
     """Every domain package, in layer order: each exposes `contribution() -> Package`."""
     import audits
     import questionnaires
+    import risk
     import suppliers
     from app.registry import register_package
 
-    for package in (suppliers, questionnaires, audits):
+    for package in (suppliers, questionnaires, audits, risk):
         register_package(app, package.contribution())
 
 

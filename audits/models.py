@@ -229,6 +229,9 @@ class FeeEntry(TenantMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     owed_minor: Mapped[int] = mapped_column(BigInteger)
     repaid_minor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The workers' monthly wage, in the entry's currency (minor units), when the audit found
+    # it: risk weighs an unpaid fee in months of wages.
+    monthly_wage_minor: Mapped[int | None] = mapped_column(BigInteger)
     repaid_on: Mapped[date | None]
     method: Mapped[str | None] = mapped_column(String(100))
     workers_confirmed: Mapped[int] = mapped_column(default=0)

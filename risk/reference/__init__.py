@@ -1,0 +1,1 @@
+"""Reference data: shipped editions, loading new ones, country matching, lookup tables."""
