@@ -53,6 +53,18 @@ questionnaire_submitted = _signals.signal("questionnaire-submitted")
 # reads the audits' tables again for those suppliers.
 audit_inputs_changed = _signals.signal("audit-inputs-changed")
 
+# network_changed: supplier_ids: the buyer's (org_id) suppliers whose place in the network
+# changed (an edge added or removed, an import that created or updated suppliers or edges).
+# Sent once per transaction and organisation, like audit_inputs_changed.
+network_changed = _signals.signal("network-changed")
+
+# risk_inputs is the one signal sent synchronously, inside the sender's transaction: the risk
+# package asks for evidence that other packages hold about suppliers (grievances today)
+# without importing them. Receivers get (sender="risk", session=, org_id=) and return a list
+# of dicts {"supplier_id", "kind" ("grievance"), "id", "category", "status", "retaliation",
+# "opened_on" (date or None)}; read-only, counts and categories, never a reporter's text.
+risk_inputs = _signals.signal("risk-inputs")
+
 _PENDING = "tierlight_pending_signals"
 log = logging.getLogger(__name__)
 

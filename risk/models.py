@@ -108,6 +108,8 @@ class RiskScore(TenantMixin, Base):
     # {dataset: edition id}
     editions: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     method_version: Mapped[str] = mapped_column(String(20))
+    # SHA-256 of everything above: a recompute rewrites only the rows whose digest changed.
+    digest: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the score or its factors last changed (computed_at moves on every recompute).
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)

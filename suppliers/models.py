@@ -48,6 +48,8 @@ class Supplier(TenantMixin, Base):
         # constraint, so SQLite gets it without rebuilding a table that others reference).
         Index("uq_suppliers_org_id_id", "org_id", "id", unique=True),
         Index("ix_suppliers_org_risk_band", "org_id", "risk_band"),
+        # GET /api/v1/risk: highest scores first, read backwards along this index.
+        Index("ix_suppliers_org_risk_score", "org_id", "risk_score", "id"),
         CheckConstraint("risk_band IS NULL OR " + _in("risk_band", RISK_BANDS), name="risk_band"),
         CheckConstraint("risk_score IS NULL OR (risk_score >= 0 AND risk_score <= 100)",
                         name="risk_score"),

@@ -33,7 +33,7 @@ from suppliers.importer_relationships import (
 )
 from suppliers.models import Supplier
 from suppliers.services.import_edges import Existing, insert_edges, new_edges, planned_edges
-from suppliers.services.network import refresh_tiers
+from suppliers.services.network import network_changed, refresh_tiers
 from suppliers.services.suppliers import SUPPLIER_FIELDS
 
 IDENTIFIERS = (("external_id", "external ID"), ("os_id", "OS ID"), ("lei", "LEI"),
@@ -123,6 +123,10 @@ def import_rows(
     _update_suppliers(session, org_id, updates, now)
     summary.relationships_created = insert_edges(session, org_id, edges, matched, now)
     summary.tiers_changed = refresh_tiers(session, org_id)
+    changed = new_ids + [supplier_id for supplier_id, _ in updates]
+    if changed or summary.relationships_created:
+        # One signal for the whole import, however many rows (risk recomputes once).
+        network_changed(session, org_id, changed)
     record(
         session, org_id=org_id, actor=actor, action="suppliers.imported",
         object_type="supplier_import", summary=filename or "spreadsheet",

@@ -8,6 +8,7 @@ import numpy as np
 from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
+from app import signals
 from app.activity.services import record
 from app.apischema import MAX_INT
 from app.errors import Conflict, NotFound, ValidationFailed, field_error
@@ -74,7 +75,14 @@ def add_relationship(
     via = 1 if customer is None else (customer.tier + 1 if customer.tier else None)
     via = None if supplier.archived_at is not None else via  # archived: never given a tier
     lower_tiers(session, org_id, supplier.id, via)
+    network_changed(session, org_id, [supplier.id] + ([customer.id] if customer else []))
     return rel
+
+
+def network_changed(session: Session, org_id: int, supplier_ids: list[int]) -> None:
+    """Tell listeners (risk) once this commits: one signal per transaction and buyer."""
+    signals.queue_merged(session, signals.network_changed, "suppliers", org_id=org_id,
+                         supplier_ids=supplier_ids)
 
 
 
@@ -99,6 +107,7 @@ def remove_relationship(session: Session, rel: Relationship, *, actor: Any) -> N
     org_id = rel.org_id
     summary = f"{_label(rel.supplier)} → {_label(rel.customer)} ({rel.kind})"
     rel_id = rel.id
+    ends = [rel.supplier_id] + ([rel.customer_id] if rel.customer_id is not None else [])
     session.delete(rel)
     session.flush()
     record(
@@ -106,6 +115,7 @@ def remove_relationship(session: Session, rel: Relationship, *, actor: Any) -> N
         object_type="relationship", object_id=rel_id, summary=summary,
     )
     refresh_tiers(session, org_id)
+    network_changed(session, org_id, ends)
 
 
 def lower_tiers(session: Session, org_id: int, supplier_id: int, tier: int | None) -> int:
