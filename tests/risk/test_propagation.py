@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -55,7 +57,7 @@ def test_agrees_with_brute_force_on_graphs_with_cycles(graph):
         origin = path[0]
         assert origin == result.origin[v]
         # the path is made of real edges and gives the inherited value
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in itertools.pairwise(path):
             assert (a, b) in edges
         assert own[origin] * DECAY ** (len(path) - 1) == pytest.approx(result.inherited[v])
 
