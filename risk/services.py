@@ -57,7 +57,10 @@ def _digest(row: dict[str, Any]) -> str:
 def recompute(session: Session, org_id: int, *, today: date | None = None,
               progress: Progress | None = None) -> Recomputed:
     today = today or utcnow().date()
+    # Stages, in order: reading, scoring, propagating, lineage, writing, summarising, done
+    # (the CLI shows them; the benchmark times them).
     tell = progress or (lambda done, total, stage: None)
+    tell(0, 0, "reading")
     ensure_shipped(session)
     tables = load_tables(session, org_id)
     editions = {key: ref.id for key, ref in sorted(tables.editions.items())}
@@ -76,6 +79,7 @@ def recompute(session: Session, org_id: int, *, today: date | None = None,
             tell(i + 1, n, "scoring")
     tell(n, n, "propagating")
     result = propagation.propagate(own, net.src, net.dst, W.DECAY)
+    tell(n, n, "lineage")
     ids = net.ids.tolist()
     rows = []
     for i, s in enumerate(net.suppliers):
@@ -98,6 +102,7 @@ def recompute(session: Session, org_id: int, *, today: date | None = None,
     tell(n, n, "writing")
     out = _write(session, org_id, rows, today)
     out.rounds = result.rounds
+    tell(n, n, "summarising")
     summarise(session, org_id, net, rows, tables, today)
     tell(n, n, "done")
     return out
