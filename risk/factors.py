@@ -324,14 +324,19 @@ def own_factors(s: SupplierInputs, tables: ReferenceTables, *, today: date,
                 match: GoodsMatcher, fmt_money: Callable[[int, str], str],
                 cache: dict[Any, list[Factor]] | None = None) -> list[Factor]:
     """Every factor of the supplier's own score, in a stable order. `cache` (a dict kept for
-    one recompute) shares the country and goods factors between suppliers that have the same
-    country and products: they depend on nothing else."""
+    one recompute) shares the country factors between suppliers of the same country, and the
+    goods factor between those with the same country and products: they depend on nothing
+    else. (Products vary far more than countries, so the country factors get their own key.)"""
     if cache is None:
         cache = {}
     key = (s.country, s.products)
-    if key not in cache:
-        cache[key] = _country(s, tables) + _goods(s, tables, match)
-    inherent = cache[key] + _profile(s)
+    shared = cache.get(key)
+    if shared is None:
+        country = cache.get((s.country,))
+        if country is None:
+            country = cache[(s.country,)] = _country(s, tables)
+        shared = cache[key] = country + _goods(s, tables, match)
+    inherent = shared + _profile(s)
     level = inherent_points(inherent)
     return (inherent + _signals(s) + _missing(s, level, today) + _findings(s, today)
             + _fees(s, fmt_money) + _grievances(s))

@@ -15,7 +15,7 @@ from typing import Any
 from risk import weights as W
 from risk.factors import Factor
 
-__all__ = ["Scored", "factor_json", "own_score", "total"]
+__all__ = ["Scored", "factor_entry", "factor_json", "lowers_by", "own_score", "scored", "total"]
 
 
 def _round(value: float) -> float:
@@ -38,20 +38,39 @@ class Scored:
     inherited: float
 
 
-def scored(factors: list[Factor], inherited: float) -> Scored:
-    own = own_score(factors)
+def scored(factors: list[Factor], inherited: float, *, own: float | None = None) -> Scored:
+    """`own`, when given, is own_score(factors) already worked out (a recompute has it)."""
+    own = own_score(factors) if own is None else own
     score = total(own, inherited)
     return Scored(score=score, band=W.band(score), own=own, inherited=_round(inherited))
 
 
+def lowers_by(factors: list[Factor], inherited: float) -> list[float | None]:
+    """Per factor, how far the score would drop without it; None for factors that do not
+    say what would lower them (only those show it) and where it would not drop."""
+    if not any(f.lower for f in factors):
+        return [None] * len(factors)
+    # Sums run over the same points in the same order as own_score's.
+    points = [f.points for f in factors]
+    base = total(_round(sum(points)), inherited)
+    out: list[float | None] = []
+    for f in factors:
+        drop = None
+        if f.lower:
+            without = total(_round(sum([p for g, p in zip(factors, points, strict=True)
+                                        if g is not f])), inherited)
+            drop = round(base - without, 1)
+        out.append(drop if drop is not None and drop > 0 else None)
+    return out
+
+
+def factor_entry(f: Factor, lowers: float | None) -> dict[str, Any]:
+    """One factor as stored and served."""
+    return {"code": f.code, "label": f.label, "points": round(f.points, 1),
+            "evidence": list(f.evidence), "lower": f.lower, "lowers_by": lowers}
+
+
 def factor_json(factors: list[Factor], inherited: float) -> list[dict[str, Any]]:
     """Factors as stored and served, each with how far the score would drop without it."""
-    base = total(own_score(factors), inherited)
-    out = []
-    for f in factors:
-        without = total(own_score([g for g in factors if g is not f]), inherited)
-        drop = round(base - without, 1)
-        out.append({"code": f.code, "label": f.label, "points": round(f.points, 1),
-                    "evidence": list(f.evidence), "lower": f.lower,
-                    "lowers_by": drop if f.lower and drop > 0 else None})
-    return out
+    return [factor_entry(f, d) for f, d in zip(factors, lowers_by(factors, inherited),
+                                                strict=True)]
