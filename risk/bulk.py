@@ -37,11 +37,18 @@ def _processed(session: Session, table: Table, columns: Sequence[str], rows: Ite
     if not any(procs):
         return [tuple(r) for r in rows]
     pairs = [(k, p) for k, p in enumerate(procs) if p is not None]
+    # A value that is the very object of the row before (a recompute's timestamp is one
+    # object in every row) is processed once.
+    last_in: list[Any] = [object()] * len(procs)
+    last_out: list[Any] = [None] * len(procs)
     out = []
     for r in rows:
         values = list(r)
         for k, p in pairs:
-            values[k] = p(values[k])
+            value = values[k]
+            if value is not last_in[k]:
+                last_in[k], last_out[k] = value, p(value)
+            values[k] = last_out[k]
         out.append(tuple(values))
     return out
 

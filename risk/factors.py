@@ -336,7 +336,17 @@ def own_factors(s: SupplierInputs, tables: ReferenceTables, *, today: date,
         if country is None:
             country = cache[(s.country,)] = _country(s, tables)
         shared = cache[key] = country + _goods(s, tables, match)
-    inherent = shared + _profile(s)
-    level = inherent_points(inherent)
-    return (inherent + _signals(s) + _missing(s, level, today) + _findings(s, today)
-            + _fees(s, fmt_money) + _grievances(s))
+    out = shared + _profile(s)
+    level = inherent_points(out)
+    # Each of these has no factor without its records, and most suppliers have none: skip
+    # the calls (a recompute makes 100,000 of each).
+    if s.signals:
+        out += _signals(s)
+    out += _missing(s, level, today)
+    if s.findings:
+        out += _findings(s, today)
+    if s.fees:
+        out += _fees(s, fmt_money)
+    if s.grievances:
+        out += _grievances(s)
+    return out

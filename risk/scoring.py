@@ -48,7 +48,10 @@ def scored(factors: list[Factor], inherited: float, *, own: float | None = None)
 def lowers_by(factors: list[Factor], inherited: float) -> list[float | None]:
     """Per factor, how far the score would drop without it; None for factors that do not
     say what would lower them (only those show it) and where it would not drop."""
-    if not any(f.lower for f in factors):
+    for f in factors:
+        if f.lower:
+            break
+    else:  # most suppliers: nothing the buyer does lowers their factors
         return [None] * len(factors)
     # Sums run over the same points in the same order as own_score's.
     points = [f.points for f in factors]

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import Date, delete, literal, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -211,12 +211,18 @@ def _write(session: Session, org_id: int, rows: list[dict[str, Any]], today: dat
 def _snapshots(session: Session, org_id: int, rows: list[dict[str, Any]],
                changed: set[int], today: date) -> None:
     """Today's row per supplier: inserted once a day, updated when the score moves."""
-    have = set(session.scalars(select(RiskSnapshot.supplier_id).where(
-        RiskSnapshot.org_id == org_id, RiskSnapshot.day == today)))
-    table = RiskSnapshot.__table__
-    bulk.insert_rows(session, table, ("org_id", "supplier_id", "day", "score", "band"),
-                     [(org_id, r["supplier_id"], today, r["score"], r["band"])
-                      for r in rows if r["supplier_id"] not in have])
+    table, scores = RiskSnapshot.__table__, RiskScore.__table__
+    today_of_org = (table.c.org_id == org_id, table.c.day == today)
+    have = set(session.scalars(select(table.c.supplier_id).where(*today_of_org)))
+    # The new ones straight from the scores just written (the same score and band as
+    # `rows`): the database copies them, nothing is sent row by row.
+    session.execute(table.insert().from_select(
+        ["org_id", "supplier_id", "day", "score", "band"],
+        select(scores.c.org_id, scores.c.supplier_id, literal(today, Date), scores.c.score,
+               scores.c.band)
+        .where(scores.c.org_id == org_id,
+               scores.c.supplier_id.not_in(select(table.c.supplier_id).where(*today_of_org)))
+        .order_by(scores.c.supplier_id)))
     bulk.update_rows(session, table, ("supplier_id", "day"), ("score", "band"),
                      [(r["supplier_id"], today, r["score"], r["band"]) for r in rows
                       if r["supplier_id"] in have and r["supplier_id"] in changed])

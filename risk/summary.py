@@ -3,6 +3,7 @@ per organisation and day (the latest row is the dashboard; earlier ones are its 
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -39,7 +40,9 @@ def aggregates(net: Network, rows: list[dict[str, Any]],
         by_country[net.countries[i]].append(pair)
         by_tier[net.tiers[i]].append(pair)
     everything = _group(pairs)
-    ranked = sorted(range(len(rows)), key=lambda i: (-rows[i]["score"], net.names[i], i))[:TOP]
+    # The same as sorted(...)[:TOP], without sorting 100,000 rows for 20.
+    ranked = heapq.nsmallest(TOP, range(len(rows)),
+                             key=lambda i: (-rows[i]["score"], net.names[i], i))
     top = []
     for i in ranked:
         row = rows[i]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import BigInteger, Float, String, bindparam, func, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationFailed
@@ -49,12 +50,40 @@ def set_risk(
                 updated_at=Supplier.__table__.c.updated_at)
     )
     updated = 0
-    for start in range(0, len(rows), BATCH):
-        result = session.execute(stmt, rows[start:start + BATCH])
-        updated += result.rowcount or 0
+    if session.get_bind().dialect.name == "postgresql":
+        updated = _set_risk_unnest(session, org_id, rows)
+    else:
+        for start in range(0, len(rows), BATCH):
+            result = session.execute(stmt, rows[start:start + BATCH])
+            updated += result.rowcount or 0
     # Loaded suppliers would otherwise keep answering their old risk.
     ids = {row["sid"] for row in rows}
     for obj in list(session.identity_map.values()):
         if isinstance(obj, Supplier) and obj.id in ids:
             session.expire(obj, ["risk_score", "risk_band"])
+    return updated
+
+
+PG_BATCH = 20_000
+
+
+def _set_risk_unnest(session: Session, org_id: int, rows: list[dict[str, object]]) -> int:
+    """PostgreSQL: one UPDATE ... FROM unnest(arrays) per 20,000 suppliers. psycopg's
+    executemany sends one UPDATE per row: 6.3 s for a first recompute of 100,000 suppliers,
+    of which the server needs 2.2 s (every index on suppliers takes the new row)."""
+    table = Supplier.__table__
+    given = func.unnest(bindparam("sids", type_=ARRAY(BigInteger)),
+                        bindparam("scores", type_=ARRAY(Float)),
+                        bindparam("bands", type_=ARRAY(String))).table_valued(
+        "sid", "score", "band").render_derived(name="given")
+    stmt = (update(table).where(table.c.id == given.c.sid, table.c.org_id == org_id)
+            .values(risk_score=given.c.score, risk_band=given.c.band,
+                    updated_at=table.c.updated_at))  # as above: scores are not edits
+    updated = 0
+    for start in range(0, len(rows), PG_BATCH):
+        batch = rows[start:start + PG_BATCH]
+        result = session.execute(stmt, {"sids": [r["sid"] for r in batch],
+                                        "scores": [r["score"] for r in batch],
+                                        "bands": [r["band"] for r in batch]})
+        updated += result.rowcount or 0
     return updated
