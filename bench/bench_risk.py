@@ -173,8 +173,9 @@ def change_upstream(app, org_id: int, supplier_id: int) -> None:
 
 def floor_at(own, src, dst, decay, rounds):
     best = own.copy()
+    top = np.empty_like(best)
     for _ in range(rounds):
-        top = np.zeros_like(best)
+        top.fill(0.0)
         np.maximum.at(top, dst, best[src] * decay)
         np.maximum(best, top, out=best)
     return best

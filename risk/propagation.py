@@ -40,38 +40,49 @@ def propagate(own: np.ndarray, src: np.ndarray, dst: np.ndarray,
                                                 or max(src.max(), dst.max()) >= n)):
         raise ValueError("src and dst must be equal-length arrays of node indices")
     keep = src != dst  # a self-loop inherits from itself: nothing
-    src, dst = src[keep], dst[keep]
+    if not keep.all():
+        src, dst = src[keep], dst[keep]
+    m = src.size
     inherited = np.zeros(n)
     via = np.full(n, -1, dtype=np.int64)
     origin = np.full(n, -1, dtype=np.int64)
     best = own.copy()  # max(own, inherited), what a node passes on
     source = np.arange(n, dtype=np.int64)  # whose score `best` is
     rounds = 0
-    # Only edges out of nodes that improved last round can improve anything now.
-    active = np.ones(n, dtype=bool)
-    while True:
-        edges = np.flatnonzero(active[src])
-        if edges.size == 0:
-            break
+    # Only edges out of nodes that improved last round can improve anything now (the first
+    # round: every edge, taken as it is rather than gathered).
+    es, ed = src, dst
+    # Scratch arrays reused every round (fresh ones cost more in page faults than in work).
+    top = np.empty(n)
+    first = np.empty(n, dtype=np.int64)
+    active = np.empty(n, dtype=bool)
+    while es.size:
         rounds += 1
-        es, ed = src[edges], dst[edges]
-        cand = best[es] * decay
-        top = np.zeros(n)
+        cand = best[es]
+        cand *= decay
+        top.fill(0.0)
         np.maximum.at(top, ed, cand)
         improved = top > inherited
         if not improved.any():
             break
-        # Per improved node, the first edge (in input order) reaching its new maximum.
-        winners = np.flatnonzero(improved[ed] & (cand == top[ed]))
-        nodes, first = np.unique(ed[winners], return_index=True)
-        via[nodes] = es[winners[first]]
+        # Per improved node, the first edge (in input order) reaching its new maximum:
+        # every improved node has one, since its maximum is one of its edges' values.
+        hit = improved[ed] & (cand == top[ed])
+        first.fill(m)
+        np.minimum.at(first, ed[hit], np.flatnonzero(hit))
+        nodes = np.flatnonzero(improved)
+        via[nodes] = es[first[nodes]]
         origin[nodes] = source[via[nodes]]
         inherited[nodes] = top[nodes]
         raised = nodes[top[nodes] > best[nodes]]
         best[raised] = top[raised]
         source[raised] = origin[raised]
-        active = np.zeros(n, dtype=bool)
+        if not raised.size:  # nothing passes on more than before: done
+            break
+        active.fill(False)
         active[raised] = True
+        edges = np.flatnonzero(active[src])
+        es, ed = src[edges], dst[edges]
     return Propagated(inherited=inherited, via=via, origin=origin, rounds=rounds)
 
 

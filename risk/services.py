@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Date, delete, literal, select
+from sqlalchemy import Date, delete, literal, select, text
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -34,6 +34,7 @@ from suppliers.services import set_risk
 
 Progress = Callable[[int, int, str], None]
 BATCH = 2000
+ANALYZE_AFTER = 5000  # rows inserted or removed
 
 
 @dataclass
@@ -203,6 +204,13 @@ def _write(session: Session, org_id: int, rows: list[dict[str, Any]], today: dat
     if risk:
         set_risk(session, org_id=org_id, scores=risk)
     _snapshots(session, org_id, rows, {sid for sid in risk if sid not in gone}, today)
+    if (session.get_bind().dialect.name == "sqlite"
+            and len(inserts) + len(gone) >= max(ANALYZE_AFTER, len(rows) // 2)):
+        # Without statistics SQLite reads "org_id = ?" as a handful of rows and answers
+        # the API's page of scores (org_id and supplier_id IN ...) through the org_id index:
+        # 140 ms instead of 1 at 100,000 suppliers. Refreshed when the table has changed
+        # size a lot (about 0.1 s then).
+        session.execute(text("ANALYZE risk_scores"))
     session.flush()
     return Recomputed(suppliers=len(rows), changed=len(inserts) + len(updates),
                       removed=len(gone))
