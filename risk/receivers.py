@@ -6,9 +6,12 @@ from app import signals
 
 
 def on_input_changed(_sender, *, org_id: int, **_kw) -> None:
+    from flask import current_app
+
     from risk.jobs import request_recompute
 
-    request_recompute(org_id)
+    if current_app.config.get("RISK_RECOMPUTE_ON_CHANGE", True):
+        request_recompute(org_id)
 
 
 INPUTS = (

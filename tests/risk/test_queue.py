@@ -1,0 +1,76 @@
+"""Recompute on the queue: a change asks for one, bursts coalesce, a stale flag gives way."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from app.queue import get_queue
+from risk import jobs
+from risk.models import RiskScore
+from tests.audits.factories import make_audit, make_finding
+from tests.suppliers.factories import link, make_supplier
+
+
+@pytest.fixture
+def on_change(app):
+    app.config["RISK_RECOMPUTE_ON_CHANGE"] = True
+    yield
+    app.config["RISK_RECOMPUTE_ON_CHANGE"] = False
+
+
+@pytest.fixture
+def org(compliance_user):
+    return compliance_user.org
+
+
+def score(db, supplier):
+    db.expire_all()
+    return db.scalar(select(RiskScore.score).where(RiskScore.supplier_id == supplier.id))
+
+
+def test_a_new_supplier_and_a_new_edge_are_scored_once_committed(on_change, db, org):
+    gin = make_supplier(db, org, country="CN", products=["cotton"])
+    db.commit()
+    assert score(db, gin) is not None
+    mill = make_supplier(db, org, country="BD", products=["yarn"])
+    db.commit()
+    before = score(db, mill)
+    link(db, org, gin, mill)
+    db.commit()  # network_changed -> a recompute
+    assert score(db, mill) > before
+
+
+def test_audit_inputs_changed_recomputes(on_change, app, db, org):
+    from audits.services.notify import inputs_changed
+
+    site = make_supplier(db, org, country="MY", products=["gloves"])
+    db.commit()
+    before = score(db, site)
+    audit = make_audit(db, org, supplier=site, status="submitted")
+    make_finding(db, audit, severity="critical")
+    inputs_changed(db, org.id, [site.id], "findings")
+    db.commit()
+    assert score(db, site) > before
+
+
+def test_nothing_is_recomputed_when_turned_off(app, db, org):
+    s = make_supplier(db, org, country="CN", products=["cotton"])
+    db.commit()
+    assert score(db, s) is None
+
+
+def test_a_waiting_request_coalesces_and_a_stale_one_gives_way(app, db, org):
+    huey = get_queue(app).huey
+    key = jobs._flag(org.id)
+    huey.put(key, str(time.time()))
+    try:
+        assert jobs.request_recompute(org.id) is False  # one is already waiting
+        huey.put(key, str(time.time() - jobs.STALE - 1))
+        assert jobs.request_recompute(org.id) is True  # its worker died: queue again
+    finally:
+        huey.get(key)
+    # the run itself cleared the flag: the next change queues again
+    assert huey.get(key, peek=True) is None
