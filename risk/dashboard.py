@@ -139,10 +139,11 @@ class TrendPoint:
 def trend(session: Session, org_id: int, until: date, days: int = TREND_DAYS) -> list[TrendPoint]:
     """The summaries of the `days` days ending with `until`, oldest first: only the members the
     trend draws are read from the JSON, not the whole summary of every day."""
+    # JSON members, not SQL casts: PostgreSQL fails a whole query on one member that is not
+    # a number (an old or damaged summary); _num and _int check them here instead.
     data = RiskSummary.data
     rows = session.execute(
-        select(RiskSummary.day, data["mean"].as_float(), data["scored"].as_integer(),
-               data["bands"])
+        select(RiskSummary.day, data["mean"], data["scored"], data["bands"])
         .where(RiskSummary.org_id == org_id, RiskSummary.day > until - timedelta(days=days),
                RiskSummary.day <= until)
         .order_by(RiskSummary.day)
@@ -155,7 +156,7 @@ def band_counts(session: Session, org_id: int) -> dict[str, Any] | None:
     """The latest summary's suppliers per band, for the home dashboard's card (None: not yet)."""
     data = RiskSummary.data
     row = session.execute(
-        select(data["bands"], data["scored"].as_integer(), data["suppliers"].as_integer())
+        select(data["bands"], data["scored"], data["suppliers"])
         .where(RiskSummary.org_id == org_id).order_by(RiskSummary.day.desc()).limit(1)
     ).first()
     if row is None:
