@@ -71,6 +71,22 @@ def test_dashboard_panel_and_network_by_risk(live_server, page):
     scene = _scene(live_server.app)
     sign_in(page, scene["email"])
 
+    # The home dashboard's card: suppliers by band, each a link to the filtered list.
+    card = page.locator(".card", has=page.get_by_role("heading", name="Suppliers by risk"))
+    critical = card.get_by_role("link", name=re.compile("critical risk"))
+    expect(critical).to_contain_text("1")
+    shot(page, "risk-home")
+    critical.click()
+    expect(page.locator("#band")).to_have_value("critical")
+    rows = page.locator("table.table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Kashgar Cotton Gin")
+    expect(rows.first.locator(".badge.band-critical")).to_have_text("Critical · 86.0")
+    page.locator("#band").select_option("")
+    page.get_by_role("button", name="Filter").click()
+    expect(rows).to_have_count(3)
+    shot(page, "risk-suppliers")
+
     # The dashboard, from the menu: band cards, the charts, the top risks.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Risk").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Risk")

@@ -15,6 +15,7 @@ from defusedxml.ElementTree import fromstring  # xml.etree's parser, without ent
 from sqlalchemy import event
 
 from app.db import get_db, utcnow
+from questionnaires.models import Signal
 from tests.audits.factories import make_audit, make_fee, make_finding
 from tests.conftest import login
 from tests.factories import make_org, make_user
@@ -184,9 +185,13 @@ def test_a_summary_missing_members_renders_without_errors(app, db, buyer, compli
     row = make_summary(db, buyer)
     row.data = data
     db.commit()
-    page = _as(app, compliance_user).get("/risk")
+    client = _as(app, compliance_user)
+    page = client.get("/risk")
     assert page.status_code == 200
     assert "No supplier has a score yet." in page.text
+    home = client.get("/")
+    assert home.status_code == 200 and "Suppliers by risk" in home.text
+    assert "This card is unavailable" not in home.text
 
 
 def test_another_tenants_summary_never_shows(app, db, buyer, compliance_user):
@@ -259,6 +264,11 @@ def _scene(db, buyer):
     finding = make_finding(db, audit, code="F-007", severity="critical")
     fee = make_fee(db, mill)
     assignment, _token = make_assignment(db, buyer, mill, status="submitted")
+    signal = Signal(org_id=buyer.id, assignment_id=assignment.id, supplier_id=mill.id,
+                    indicator="FL07", strength="strong", weight=1.0, question="R12",
+                    answer="yes")
+    db.add(signal)
+    db.flush()
     other = make_org(db, "buyer")
     stranger = make_finding(db, make_audit(db, other))
     evidence = {
@@ -270,7 +280,9 @@ def _scene(db, buyer):
                            {"kind": "finding", "id": stranger.id, "text": "Not ours"}],
         "recruitment_fees": [{"kind": "fee", "id": fee.id, "text": "10 workers owe 3.5 months"}],
         "questionnaire_signals": [{"kind": "assignment", "id": assignment.id,
-                                   "text": "FL09 strong: workers paid fees"}],
+                                   "text": "FL09 strong: workers paid fees"},
+                                  {"kind": "signal", "id": signal.id,
+                                   "text": "FL07 strong: passports kept by the employer"}],
         "profile_intermediary": [{"kind": "supplier", "id": gin.id, "text": "Supplied by"}],
         "grievances": [{"kind": "grievance", "id": 4, "text": "Case 4: wages withheld"}],
     }
@@ -321,6 +333,8 @@ def test_the_panel_explains_the_score_with_linked_evidence(app, db, buyer, compl
     assert f'<a href="/suppliers/{s["mill"].id}/fees">10 workers owe 3.5 months</a>' in panel
     assert (f'<a href="/questionnaires/assignments/{s["assignment"].id}">FL09 strong: workers '
             "paid fees</a>") in panel
+    assert (f'<a href="/questionnaires/assignments/{s["assignment"].id}">FL07 strong: '
+            "passports kept by the employer</a>") in panel  # a signal opens its assignment
     assert f'<a href="/suppliers/{s["gin"].id}">Supplied by</a>' in panel
     assert "ILAB List of Goods 2022, row 57</span>: Cotton, China: forced labour" in panel
     # Evidence without a page of ours stays text: a grievance, another tenant's finding.
