@@ -19,6 +19,7 @@ RUNS = [
     ["bench_questionnaires.py", "--suppliers", "10000"],
     ["bench_scoring.py"],
     ["bench_audits.py", "--rows", "5000", "--actions", "20000", "--suppliers", "2000"],
+    ["bench_risk_pages.py"],
 ]
 
 
@@ -30,7 +31,8 @@ def main() -> int:
                  ["bench_network_api.py", "--suppliers", "20000", "--database-url", pg],
                  ["bench_questionnaires.py", "--suppliers", "10000", "--database-url", pg],
                  ["bench_audits.py", "--rows", "5000", "--actions", "20000", "--database-url",
-                  pg]]
+                  pg],
+                 ["bench_risk_pages.py", "--database-url", pg]]
     for args in runs:
         print(f"\n$ python bench/{' '.join(args)}", flush=True)
         done = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=False)
