@@ -21,3 +21,11 @@ ACCESS |= {
 }
 KINDS |= {"risk.dashboard": BUYERS}
 # --- end of the pages ----------------------------------------------------------------------------
+
+# --- the API (risk/api.py) -----------------------------------------------------------------------
+ACCESS |= {
+    "risk_api.supplier_risk": EDITORS,
+    "risk_api.ranked": EDITORS,
+}
+KINDS |= {"risk_api.supplier_risk": BUYERS, "risk_api.ranked": BUYERS}
+# --- end of the API --------------------------------------------------------------------------------

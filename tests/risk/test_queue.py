@@ -16,8 +16,10 @@ from tests.suppliers.factories import link, make_supplier
 
 @pytest.fixture
 def on_change(app):
+    """Receivers run where the commit happens: a request or a job, in an app context."""
     app.config["RISK_RECOMPUTE_ON_CHANGE"] = True
-    yield
+    with app.app_context():
+        yield
     app.config["RISK_RECOMPUTE_ON_CHANGE"] = False
 
 
@@ -63,6 +65,8 @@ def test_nothing_is_recomputed_when_turned_off(app, db, org):
 
 
 def test_a_waiting_request_coalesces_and_a_stale_one_gives_way(app, db, org):
+    ctx = app.app_context()
+    ctx.push()
     huey = get_queue(app).huey
     key = jobs._flag(org.id)
     huey.put(key, str(time.time()))
@@ -70,7 +74,8 @@ def test_a_waiting_request_coalesces_and_a_stale_one_gives_way(app, db, org):
         assert jobs.request_recompute(org.id) is False  # one is already waiting
         huey.put(key, str(time.time() - jobs.STALE - 1))
         assert jobs.request_recompute(org.id) is True  # its worker died: queue again
+        # the run itself cleared the flag: the next change queues again
+        assert huey.get(key, peek=True) is None
     finally:
         huey.get(key)
-    # the run itself cleared the flag: the next change queues again
-    assert huey.get(key, peek=True) is None
+        ctx.pop()
