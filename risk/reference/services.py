@@ -14,6 +14,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -209,7 +210,9 @@ def ensure_shipped(session: Session, *, actor: Any = None) -> list[DataEdition]:
             continue
         later = any(e.dataset == entry.dataset and (e.dataset, e.edition) in have
                     for e in manifest[i + 1:])
-        loaded.append(_load_shipped(session, entry, actor=actor, superseded=later))
+        # Conflict: another process loaded it at the same moment, so it is there, as wanted.
+        with suppress(Conflict):
+            loaded.append(_load_shipped(session, entry, actor=actor, superseded=later))
         have.add((entry.dataset, entry.edition))
     return loaded
 

@@ -132,8 +132,7 @@ def upload():
         rows = _put_back(form, exc)
         return _page(form, errors=rows, message=exc.message, status=exc.status)
     flash(f"Loaded {DATASET_LABELS[loaded.dataset]}, edition {loaded.edition}: "
-          f"{loaded.row_count:,} rows. It is now in force for your organisation; scores are "
-          "recomputed with it.", "success")
+          f"{loaded.row_count:,} rows. It is now in force for your organisation.", "success")
     return redirect(url_for("risk_reference.index", _anchor=f"edition-{loaded.id}"), 303)
 
 

@@ -153,6 +153,34 @@ def test_a_duplicate_label_in_a_scope_is_a_conflict(db):
         load(db, ["Norway", "1"], edition="2026", org=org)
 
 
+def test_a_label_taken_at_the_same_moment_is_a_conflict_not_a_500(db):
+    """Two loads of one label racing: the second passes the check, the unique constraint
+    stops it at the insert, and the session stays usable."""
+    first = load(db, ["Norway", "1"], edition="race")
+    checked = services.check_edition(db, dataset="ituc_rights", files=ituc(["Chad", "5"]),
+                                     edition="other", title="ITUC", source="ITUC")
+    meta = services._metadata("ituc_rights", "race", "ITUC", "ITUC", None, None)
+    with pytest.raises(Conflict, match='already has edition "race"'):
+        services._write(db, meta, checked, org_id=None, actor=None, superseded=False)
+    assert db.scalar(select(func.count()).select_from(DataEdition)
+                     .where(DataEdition.edition == "race")) == 1
+    db.refresh(first)
+    assert first.superseded_at is None
+
+
+def test_ensure_shipped_skips_an_edition_loaded_by_another_process(db, monkeypatch):
+    real = services._load_shipped
+
+    def racing(session, entry, **kw):
+        if (entry.dataset, entry.edition) == ("ituc_rights", "2025 (dashboard copy)"):
+            raise Conflict("loaded by another process")
+        return real(session, entry, **kw)
+
+    monkeypatch.setattr(services, "_load_shipped", racing)
+    loaded = services.ensure_shipped(db)
+    assert len(loaded) == len(shipped_editions()) - 1
+
+
 def test_row_errors_write_nothing(db):
     before = _counts(db)
     with pytest.raises(ValidationFailed) as info:
