@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.auth.models import Organization
 from app.db import get_session
 from risk import services
+from risk.reference.cli import cli
 
-cli = AppGroup("risk", help="Risk scores and their reference data.")
+__all__ = ["cli"]
 
 
 @cli.command("recompute")

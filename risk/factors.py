@@ -21,8 +21,9 @@ from risk.reference.tables import CountryValue, GoodEntry, ReferenceTables
 __all__ = ["Factor", "inherent_points", "own_factors"]
 
 Evidence = dict[str, Any]
-# How products are matched to the list's goods (risk.goods.match_goods by default).
-GoodsMatcher = Callable[[tuple[str, ...], tuple[GoodEntry, ...]], list[Any]]
+# How products are matched to the list's goods: (country, products) -> matches with .product
+# and .entry (risk.goods.GoodsMatcher(tables.goods).match).
+GoodsMatcher = Callable[[str, tuple[str, ...]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,13 @@ class Factor:
 def _dataset(tables: ReferenceTables, key: str, value: CountryValue, text: str) -> Evidence:
     ref = tables.editions.get(key)
     title = ref.title if ref else key
-    return {"kind": "dataset", "id": value.edition_id, "row": value.row_no,
-            "text": f"{title}, row {value.row_no}: {text}"}
+    # The edition page's row anchor: with several files it names the file's position too.
+    files = ref.files if ref else ()
+    anchor = (f"row-{files.index(value.file) + 1}-{value.row_no}"
+              if len(files) > 1 and value.file in files else f"row-{value.row_no}")
+    where = f"{value.file}, row" if len(files) > 1 and value.file else "row"
+    return {"kind": "dataset", "id": value.edition_id, "row": value.row_no, "anchor": anchor,
+            "text": f"{title}, {where} {value.row_no}: {text}"}
 
 
 def _num(value: float) -> str:
@@ -118,7 +124,7 @@ def _goods(s: SupplierInputs, t: ReferenceTables, match: GoodsMatcher) -> list[F
     if not entries or not s.products:
         return []
     best, evidence, named = 0.0, [], []
-    for m in match(s.products, entries):
+    for m in match(s.country, s.products):
         kind = _entry_kind(m.entry)
         if kind is None:
             continue
@@ -127,7 +133,7 @@ def _goods(s: SupplierInputs, t: ReferenceTables, match: GoodsMatcher) -> list[F
         if kind == "derived" and m.entry.derived_country:
             text += f" ({m.entry.derived_country})"
         ev = _dataset(t, "ilab_goods", CountryValue(m.entry.item, m.entry.row_no, s.country,
-                                                    m.entry.edition_id),
+                                                    m.entry.edition_id, file=m.entry.file),
                       f'"{m.product}" matches {m.entry.item} ({s.country}): {text}')
         evidence.append(ev)
         if points > best:

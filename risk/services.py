@@ -24,7 +24,7 @@ from audits.money import format_money
 from risk import gather, propagation, scoring
 from risk import weights as W
 from risk.factors import own_factors
-from risk.goods import match_goods
+from risk.goods import GoodsMatcher
 from risk.models import RiskScore, RiskSnapshot, RiskSummary
 from risk.reference.services import ensure_shipped, load_tables
 from risk.summary import summarise
@@ -65,10 +65,11 @@ def recompute(session: Session, org_id: int, *, today: date | None = None,
     n = len(net.suppliers)
     tell(0, n, "scoring")
     cache: dict[Any, Any] = {}
+    match = GoodsMatcher(tables.goods).match
     factors = []
     own = np.zeros(n)
     for i, s in enumerate(net.suppliers):
-        fs = own_factors(s, tables, today=today, match=match_goods, fmt_money=_money,
+        fs = own_factors(s, tables, today=today, match=match, fmt_money=_money,
                          cache=cache)
         factors.append(fs)
         own[i] = scoring.own_score(fs)

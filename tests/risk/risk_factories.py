@@ -53,6 +53,7 @@ def make_score(db, supplier, score: float = 62.0, *, own: float | None = None,
         own_score=score if own is None else own, inherited_score=inherited,
         inherited_from_id=inherited_from.id if inherited_from is not None else None,
         inherited_path=path or [], method_version=METHOD_VERSION, editions=editions or {},
+        digest="hand-made",  # a real recompute rewrites it (tests/risk/test_recompute.py)
         factors=factors if factors is not None else [
             factor("country_tip", 20.0, [{"kind": "dataset", "id": None, "row": 12,
                                            "text": "Tier 3 (2025)"}]),
