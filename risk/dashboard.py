@@ -273,7 +273,9 @@ def supplier_panel(session: Session, org_id: int, supplier_id: int) -> dict[str,
         inherited = {"score": score.inherited_score, "from_id": score.inherited_from_id,
                      "from_name": names.get(score.inherited_from_id),
                      "path": [{"id": i, "name": names.get(i)} for i in path],
-                     "tiers": max(len(path) - 1, 0)}
+                     "tiers": max(len(path) - 1, 0),
+                     # its own score back round a loop in the network (always below it)
+                     "cycle": score.inherited_from_id == score.supplier_id}
     return {"score": score, "factors": shown, "scoring": [f for f in shown if f["points"] > 0],
             "zero": [f for f in shown if f["points"] <= 0], "lower": lower,
             "editions": used, "inherited": inherited,

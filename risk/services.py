@@ -82,11 +82,9 @@ def recompute(session: Session, org_id: int, *, today: date | None = None,
     for i, s in enumerate(net.suppliers):
         inherited = float(result.inherited[i])
         origin = int(result.origin[i])
-        path: list[int] = []
-        if origin >= 0 and origin != i:
-            path = [ids[p] for p in propagation.path_to(result, own, i)]
-        else:  # nothing upstream, or only its own score coming back round a cycle
-            inherited, origin = (inherited if origin == i else 0.0), -1
+        # origin == i: only its own score coming back round a cycle (always below its own
+        # score); the path then shows the cycle, which is the honest answer.
+        path = [ids[p] for p in propagation.path_to(result, own, i)] if origin >= 0 else []
         sc = scoring.scored(factors[i], inherited)
         row = {"supplier_id": s.id, "score": sc.score, "band": sc.band, "own_score": sc.own,
                "inherited_score": sc.inherited,

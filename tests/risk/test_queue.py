@@ -79,3 +79,24 @@ def test_a_waiting_request_coalesces_and_a_stale_one_gives_way(app, db, org):
     finally:
         huey.get(key)
         ctx.pop()
+
+
+def test_a_new_edition_recomputes_and_old_scores_stay_explainable(on_change, db, org):
+    from risk.models import DataEdition
+    from risk.reference.services import load_edition
+
+    site = make_supplier(db, org, country="NO", products=["salmon"])
+    db.commit()
+    first = db.scalar(select(RiskScore).where(RiskScore.supplier_id == site.id))
+    old_edition = first.editions["ituc_rights"]
+    # this organisation's own ITUC edition rates Norway 5+: its scores move, once committed
+    load_edition(db, dataset="ituc_rights", files=[("ituc.csv", b"country,rating\nNorway,5+\n")],
+                 edition="2026 test", title="ITUC ratings (test)", source="a test",
+                 org_id=org.id)
+    db.commit()
+    db.expire_all()
+    now = db.scalar(select(RiskScore).where(RiskScore.supplier_id == site.id))
+    assert now.editions["ituc_rights"] != old_edition
+    assert "country_rights" in {f["code"] for f in now.factors}
+    # the edition the first score used is still there to explain it
+    assert db.get(DataEdition, old_edition) is not None
