@@ -242,7 +242,16 @@ def supplier_panel(session: Session, org_id: int, supplier_id: int) -> dict[str,
             e = editions.get(rid)
             where = edition_name(e.title, e.edition) if e else "A reference data set"
             row = _int(item.get("row"))
-            return Link(text, kind, source=f"{where}, row {row:,}" if row else where)
+            # The stored text starts with the data set and row, which `source` shows already.
+            title = e.title if e else ""
+            detail = (text.split(": ", 1)[1] if title and text.startswith(title) and ": " in text
+                      else text)
+            if e is None:
+                return Link(detail, kind, source=f"{where}, row {row:,}" if row else where)
+            anchor = str(item.get("anchor") or (f"row-{row}" if row else ""))
+            return Link(detail, kind, "risk_reference.edition",
+                        {"edition_id": e.id, **({"_anchor": anchor} if anchor else {})},
+                        source=f"{where}, row {row:,}" if row else where)
         targets = {
             "finding": ("audits.finding", "finding_id", rid if rid in findings else 0),
             "audit": ("audits.detail", "audit_id", rid if rid in audits else 0),

@@ -17,6 +17,7 @@ from typing import Any
 from risk import weights as W
 from risk.inputs import FeeInput, FindingInput, SupplierInputs
 from risk.reference.tables import CountryValue, GoodEntry, ReferenceTables
+from suppliers.countries import country_name
 
 __all__ = ["Factor", "inherent_points", "own_factors"]
 
@@ -50,6 +51,10 @@ def _dataset(tables: ReferenceTables, key: str, value: CountryValue, text: str) 
             "text": f"{title}, {where} {value.row_no}: {text}"}
 
 
+def _where(code: str) -> str:
+    return country_name(code)  # "MM" -> "Myanmar"; an unknown code comes back as given
+
+
 def _num(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
 
@@ -58,6 +63,7 @@ def _num(value: float) -> str:
 
 def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
     out: list[Factor] = []
+    name = _where(s.country)
     tip = t.tip.get(s.country)
     if t.tip_year is not None:
         tier = str(tip.value) if tip else "Tier 1 or 2"
@@ -65,7 +71,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         if points:
             assert tip is not None
             out.append(Factor(
-                "country_tip", f"{s.country}: {tier} in the {t.tip_year} TIP report", points,
+                "country_tip", f"{name}: {tier} in the {t.tip_year} TIP report", points,
                 (_dataset(t, "tip_tiers", tip, f"{tip.source_country}, {tier} "
                           f"({tip.year or t.tip_year})"),), inherent=True))
     prev = t.prevalence.get(s.country)
@@ -74,7 +80,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         if points:
             out.append(Factor(
                 "country_prevalence",
-                f"{s.country}: modern slavery prevalence {_num(float(prev.value))} per 1,000",
+                f"{name}: modern slavery prevalence {_num(float(prev.value))} per 1,000",
                 points, (_dataset(t, "gsi_prevalence", prev,
                                   f"{prev.source_country}, {_num(float(prev.value))} per 1,000"),),
                 inherent=True))
@@ -84,7 +90,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         if points:
             out.append(Factor(
                 "country_vulnerability",
-                f"{s.country}: vulnerability to modern slavery {_num(float(vuln.value))}/100",
+                f"{name}: vulnerability to modern slavery {_num(float(vuln.value))}/100",
                 points, (_dataset(t, "gsi_vulnerability", vuln,
                                   f"{vuln.source_country}, {_num(float(vuln.value))}/100"),),
                 inherent=True))
@@ -93,7 +99,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         points = W.RIGHTS_POINTS.get(str(rights.value), 0.0)
         if points:
             out.append(Factor(
-                "country_rights", f"{s.country}: workers' rights rated {rights.value} (ITUC)",
+                "country_rights", f"{name}: workers' rights rated {rights.value} (ITUC)",
                 points, (_dataset(t, "ituc_rights", rights,
                                   f"{rights.source_country}, rating {rights.value}"),),
                 inherent=True))
@@ -142,7 +148,7 @@ def _goods(s: SupplierInputs, t: ReferenceTables, match: GoodsMatcher) -> list[F
             named.append(f"{m.entry.item} ({text})")
     if not best:
         return []
-    return [Factor("goods", f"Goods on the ILAB list for {s.country}: "
+    return [Factor("goods", f"Goods on the ILAB list for {_where(s.country)}: "
                             + "; ".join(dict.fromkeys(named)), best, tuple(evidence),
                    inherent=True)]
 

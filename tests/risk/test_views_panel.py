@@ -102,7 +102,9 @@ def test_the_panel_explains_the_score_with_linked_evidence(app, db, buyer, compl
     assert (f'<a href="/questionnaires/assignments/{s["assignment"].id}">FL07 strong: '
             "passports kept by the employer</a>") in panel  # a signal opens its assignment
     assert f'<a href="/suppliers/{s["gin"].id}">Supplied by</a>' in panel
-    assert "ILAB List of Goods 2022, row 57</span>: Cotton, China: forced labour" in panel
+    # a data-set row opens the edition's page at that row
+    assert "ILAB List of Goods 2022, row 57</span>: <a href=\"/risk/reference/" in panel
+    assert "#row-57\">Cotton, China: forced labour</a>" in panel
     # Evidence without a page of ours stays text: a grievance, another tenant's finding.
     assert "Case 4: wages withheld" in panel and "/grievances" not in panel
     assert "Not ours" in panel and f"/findings/{s['stranger'].id}" not in panel
