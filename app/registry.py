@@ -33,8 +33,9 @@ class NavItem:
 
 @dataclass(frozen=True)
 class DashboardCard:
-    """`load(session, user)` returns a list of {label, value, href?} for that user; an
-    empty list hides the card (roles say little alone: an admin of which kind?)."""
+    """`load(session, user)` returns a list of {label, value, href?, meter?, band?} for that
+    user (`band` colours the figure as that risk band); an empty list hides the card (roles
+    say little alone: an admin of which kind?)."""
 
     title: str
     roles: frozenset[str]

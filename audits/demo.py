@@ -136,6 +136,8 @@ def _penang(session: Session, buyer, compliance: User, auditor: User,
     agency = sites.get("RA-NP-20")
     base = {"origin_country": "NP", "category": "recruitment_fee", "currency": "NPR",
             "fee_per_worker": "150000", "finding_id": fees.id,
+            # Malaysia's minimum wage, MYR 1,700 a month, is about NPR 51,000.
+            "monthly_wage": "51000",
             "agency_supplier_id": agency.id if agency else None,
             "agency_name": None if agency else "Himalaya Overseas Manpower Pvt Ltd"}
     first = services.add_fee_entry(session, supplier=sites["T1-MY-03"], actor=compliance,
@@ -221,6 +223,8 @@ def _al_hassan(session: Session, buyer, compliance: User, auditor: User,
     agency = sites.get("RA-BD-22")
     services.add_fee_entry(session, supplier=site, actor=compliance, values={
         "workers": 60, "fee_per_worker": "300000", "currency": "BDT", "origin_country": "BD",
+        # About JOD 230 a month, the garment sector's wage for migrant workers, in BDT.
+        "monthly_wage": "39000",
         "category": "recruitment_fee", "agency_supplier_id": agency.id if agency else None,
         "agency_name": None if agency else "Sylhet Global Recruiting",
         "evidence_note": "Reported by workers through the questionnaire and a grievance."})

@@ -132,6 +132,8 @@ class FeeForm(FlaskForm):
     category = SelectField("ILO cost category",
                            choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in FEE_CATEGORIES])
     origin_country = StringField("Workers' origin country (optional)")
+    monthly_wage = StringField("Workers' monthly wage, same currency (optional)",
+                               description="Risk weighs an unpaid fee in months of wages.")
     agency_supplier_id = SelectField("Recruitment agency in your network", coerce=int,
                                      choices=[], validate_choice=False)
     agency_name = StringField("Or the agency's name (optional)")
@@ -144,6 +146,7 @@ class FeeForm(FlaskForm):
                 "fee_per_worker": _none(self.fee_per_worker.data),
                 "currency": self.currency.data, "category": self.category.data,
                 "origin_country": _none(self.origin_country.data),
+                "monthly_wage": _none(self.monthly_wage.data),
                 "agency_supplier_id": self.agency_supplier_id.data or None,
                 "agency_name": _none(self.agency_name.data),
                 "finding_id": self.finding_id.data or None,

@@ -130,6 +130,7 @@ FEE = {"type": "object", "required": ["id", "workers", "amount", "currency", "ca
            "status": {"type": "string", "enum": ["owed", "partly_repaid", "repaid"]},
            "repaid_amount": _MONEY_OUT, "repaid_on": _DATE_OR_NULL, "method": _STR,
            "workers_confirmed": {"type": "integer"}, "evidence_note": _STR,
+           "monthly_wage": {"anyOf": [_MONEY_OUT, {"type": "null"}]},
            "created_at": {"type": "string"}}}
 
 OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -228,6 +229,10 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                                             "description": "a recruitment agency or labour "
                                                            "provider in your network"},
                      "agency_name": text(300),
+                     "monthly_wage": {**_MONEY_IN, "description": "the workers' monthly wage "
+                                      "in the same currency, when known: risk weighs an "
+                                      "unpaid fee in months of wages; "
+                                      + _MONEY_IN["description"]},
                      "finding_id": {"type": ["integer", "null"], "minimum": 1,
                                     "maximum": MAX_INT,
                                     "description": "a finding of this supplier's audits"},
@@ -316,4 +321,6 @@ def fee_json(e: FeeEntry) -> dict[str, Any]:
             "status": e.status, "repaid_amount": major_text(e.repaid_minor, e.currency),
             "repaid_on": _iso(e.repaid_on), "method": e.method,
             "workers_confirmed": e.workers_confirmed, "evidence_note": e.evidence_note,
+            "monthly_wage": None if e.monthly_wage_minor is None
+            else major_text(e.monthly_wage_minor, e.currency),
             "created_at": e.created_at.isoformat()}

@@ -19,6 +19,7 @@ RUNS = [
     ["bench_questionnaires.py", "--suppliers", "10000"],
     ["bench_scoring.py"],
     ["bench_audits.py", "--rows", "5000", "--actions", "20000", "--suppliers", "2000"],
+    ["bench_risk_pages.py"],
     ["bench_risk.py", "--suppliers", "100000", "--edges", "300000"],
 ]
 
@@ -32,6 +33,7 @@ def main() -> int:
                  ["bench_questionnaires.py", "--suppliers", "10000", "--database-url", pg],
                  ["bench_audits.py", "--rows", "5000", "--actions", "20000", "--database-url",
                   pg],
+                 ["bench_risk_pages.py", "--database-url", pg],
                  ["bench_risk.py", "--suppliers", "100000", "--edges", "300000",
                   "--database-url", pg]]
     for args in runs:

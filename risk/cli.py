@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup
 from sqlalchemy import select
 
 from app.auth.models import Organization
 from app.db import get_session
 from risk import services
+from risk.reference.cli import cli
 
-cli = AppGroup("risk", help="Risk scores and their reference data.")
+__all__ = ["cli"]
 
 
 @cli.command("recompute")
@@ -41,5 +41,7 @@ def recompute(org_name: str | None) -> None:
 
             result = services.recompute(db, org.id, progress=tell)
         db.commit()
-        click.echo(f"{org.name}: {result.suppliers:,} suppliers scored, {result.changed:,} "
-                   f"changed, {result.removed:,} removed ({result.rounds} propagation rounds).")
+        plural = "" if result.suppliers == 1 else "s"
+        click.echo(f"{org.name}: {result.suppliers:,} supplier{plural} scored, "
+                   f"{result.changed:,} changed, {result.removed:,} removed "
+                   f"({result.rounds} propagation rounds).")

@@ -17,12 +17,14 @@ from typing import Any
 from risk import weights as W
 from risk.inputs import FeeInput, FindingInput, SupplierInputs
 from risk.reference.tables import CountryValue, GoodEntry, ReferenceTables
+from suppliers.countries import country_name
 
 __all__ = ["Factor", "inherent_points", "own_factors"]
 
 Evidence = dict[str, Any]
-# How products are matched to the list's goods (risk.goods.match_goods by default).
-GoodsMatcher = Callable[[tuple[str, ...], tuple[GoodEntry, ...]], list[Any]]
+# How products are matched to the list's goods: (country, products) -> matches with .product
+# and .entry (risk.goods.GoodsMatcher(tables.goods).match).
+GoodsMatcher = Callable[[str, tuple[str, ...]], list[Any]]
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,17 @@ class Factor:
 def _dataset(tables: ReferenceTables, key: str, value: CountryValue, text: str) -> Evidence:
     ref = tables.editions.get(key)
     title = ref.title if ref else key
-    return {"kind": "dataset", "id": value.edition_id, "row": value.row_no,
-            "text": f"{title}, row {value.row_no}: {text}"}
+    # The edition page's row anchor: with several files it names the file's position too.
+    files = ref.files if ref else ()
+    anchor = (f"row-{files.index(value.file) + 1}-{value.row_no}"
+              if len(files) > 1 and value.file in files else f"row-{value.row_no}")
+    where = f"{value.file}, row" if len(files) > 1 and value.file else "row"
+    return {"kind": "dataset", "id": value.edition_id, "row": value.row_no, "anchor": anchor,
+            "text": f"{title}, {where} {value.row_no}: {text}"}
+
+
+def _where(code: str) -> str:
+    return country_name(code)  # "MM" -> "Myanmar"; an unknown code comes back as given
 
 
 def _num(value: float) -> str:
@@ -52,6 +63,7 @@ def _num(value: float) -> str:
 
 def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
     out: list[Factor] = []
+    name = _where(s.country)
     tip = t.tip.get(s.country)
     if t.tip_year is not None:
         tier = str(tip.value) if tip else "Tier 1 or 2"
@@ -59,7 +71,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         if points:
             assert tip is not None
             out.append(Factor(
-                "country_tip", f"{s.country}: {tier} in the {t.tip_year} TIP report", points,
+                "country_tip", f"{name}: {tier} in the {t.tip_year} TIP report", points,
                 (_dataset(t, "tip_tiers", tip, f"{tip.source_country}, {tier} "
                           f"({tip.year or t.tip_year})"),), inherent=True))
     prev = t.prevalence.get(s.country)
@@ -68,7 +80,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         if points:
             out.append(Factor(
                 "country_prevalence",
-                f"{s.country}: modern slavery prevalence {_num(float(prev.value))} per 1,000",
+                f"{name}: modern slavery prevalence {_num(float(prev.value))} per 1,000",
                 points, (_dataset(t, "gsi_prevalence", prev,
                                   f"{prev.source_country}, {_num(float(prev.value))} per 1,000"),),
                 inherent=True))
@@ -78,7 +90,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         if points:
             out.append(Factor(
                 "country_vulnerability",
-                f"{s.country}: vulnerability to modern slavery {_num(float(vuln.value))}/100",
+                f"{name}: vulnerability to modern slavery {_num(float(vuln.value))}/100",
                 points, (_dataset(t, "gsi_vulnerability", vuln,
                                   f"{vuln.source_country}, {_num(float(vuln.value))}/100"),),
                 inherent=True))
@@ -87,7 +99,7 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
         points = W.RIGHTS_POINTS.get(str(rights.value), 0.0)
         if points:
             out.append(Factor(
-                "country_rights", f"{s.country}: workers' rights rated {rights.value} (ITUC)",
+                "country_rights", f"{name}: workers' rights rated {rights.value} (ITUC)",
                 points, (_dataset(t, "ituc_rights", rights,
                                   f"{rights.source_country}, rating {rights.value}"),),
                 inherent=True))
@@ -118,7 +130,7 @@ def _goods(s: SupplierInputs, t: ReferenceTables, match: GoodsMatcher) -> list[F
     if not entries or not s.products:
         return []
     best, evidence, named = 0.0, [], []
-    for m in match(s.products, entries):
+    for m in match(s.country, s.products):
         kind = _entry_kind(m.entry)
         if kind is None:
             continue
@@ -127,7 +139,7 @@ def _goods(s: SupplierInputs, t: ReferenceTables, match: GoodsMatcher) -> list[F
         if kind == "derived" and m.entry.derived_country:
             text += f" ({m.entry.derived_country})"
         ev = _dataset(t, "ilab_goods", CountryValue(m.entry.item, m.entry.row_no, s.country,
-                                                    m.entry.edition_id),
+                                                    m.entry.edition_id, file=m.entry.file),
                       f'"{m.product}" matches {m.entry.item} ({s.country}): {text}')
         evidence.append(ev)
         if points > best:
@@ -136,7 +148,7 @@ def _goods(s: SupplierInputs, t: ReferenceTables, match: GoodsMatcher) -> list[F
             named.append(f"{m.entry.item} ({text})")
     if not best:
         return []
-    return [Factor("goods", f"Goods on the ILAB list for {s.country}: "
+    return [Factor("goods", f"Goods on the ILAB list for {_where(s.country)}: "
                             + "; ".join(dict.fromkeys(named)), best, tuple(evidence),
                    inherent=True)]
 

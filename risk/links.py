@@ -25,7 +25,8 @@ def evidence_url(item: dict[str, Any], supplier_id: int) -> str | None:
         if kind == "signal" and item.get("assignment_id"):
             return url_for("questionnaires.assignment", assignment_id=item["assignment_id"])
         if kind == "dataset" and record:
-            return url_for("risk_reference.index") + f"#edition-{record}"
+            return url_for("risk_reference.edition", edition_id=record) + (
+                f"#{item['anchor']}" if item.get("anchor") else "")
         if kind in _PAGES and record:
             endpoint, arg = _PAGES[kind]
             return url_for(endpoint, **{arg: record})

@@ -15,6 +15,7 @@ EVIDENCE = {"type": "object", "required": ["kind", "text"], "properties": {
                                         "signal", "assignment", "grievance"]},
     "id": _NULLABLE_INT, "row": {"type": "integer"}, "text": {"type": "string"},
     "audit_id": {"type": "integer"}, "assignment_id": {"type": "integer"},
+    "anchor": {"type": "string"},
     "url": {"type": ["string", "null"]}}}
 FACTOR = {"type": "object", "required": ["code", "label", "points", "evidence"], "properties": {
     "code": {"type": "string"}, "label": {"type": "string"},

@@ -26,7 +26,7 @@ from audits.money import format_money
 from risk import bulk, gather, propagation, scoring
 from risk import weights as W
 from risk.factors import Factor, own_factors
-from risk.goods import match_goods
+from risk.goods import GoodsMatcher
 from risk.models import RiskScore, RiskSnapshot, RiskSummary
 from risk.reference.services import ensure_shipped, load_tables
 from risk.summary import summarise
@@ -93,10 +93,11 @@ def _recompute(session: Session, org_id: int, today: date, tell: Progress) -> Re
     n = len(net.suppliers)
     tell(0, n, "scoring")
     cache: dict[Any, Any] = {}
+    match = GoodsMatcher(tables.goods).match
     factors = []
     own = np.zeros(n)
     for i, s in enumerate(net.suppliers):
-        fs = own_factors(s, tables, today=today, match=match_goods, fmt_money=_money,
+        fs = own_factors(s, tables, today=today, match=match, fmt_money=_money,
                          cache=cache)
         factors.append(fs)
         own[i] = scoring.own_score(fs)
@@ -130,11 +131,9 @@ def _rows(net: gather.Network, factors: list[list[Factor]], own: np.ndarray,
     rows = []
     for i, s in enumerate(net.suppliers):
         inherited, origin = inherited_of[i], origin_of[i]
-        path: list[int] = []
-        if origin >= 0 and origin != i:
-            path = [ids[p] for p in propagation.path_to(result, own, i)]
-        else:  # nothing upstream, or only its own score coming back round a cycle
-            inherited, origin = (inherited if origin == i else 0.0), -1
+        # origin == i: only its own score coming back round a cycle (always below its own
+        # score); the path then shows the cycle, which is the honest answer.
+        path = [ids[p] for p in propagation.path_to(result, own, i)] if origin >= 0 else []
         fs = factors[i]
         sc = scoring.scored(fs, inherited, own=own_of[i])
         entries, texts = [], []

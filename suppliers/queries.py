@@ -23,6 +23,7 @@ SORTS = {
     "tier": Supplier.tier,
     "workers": Supplier.workers,
     "updated": Supplier.updated_at,
+    "risk": Supplier.risk_score,  # not scored yet: last either way (nulls_last below)
 }
 IN_CHUNK = 900  # stay under SQLite's bound-parameter limits
 

@@ -31,12 +31,13 @@ from suppliers.connections import connection
 from suppliers.countries import country_choices, country_name
 from suppliers.forms import ConfirmForm, ContactForm, ImportForm, RelationshipForm, SupplierForm
 from suppliers.kinds import KIND_LABELS, SUPPLIER_KINDS
-from suppliers.models import ImportJob, Relationship, Supplier
+from suppliers.models import RISK_BANDS, ImportJob, Relationship, Supplier
 
 bp = Blueprint("suppliers", __name__, template_folder="templates")
 editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
 PER_PAGE = 50
 MAX_DRAWN_NODES = 1500
+NETWORK_COLOURS = ("kind", "tier", "risk")
 
 
 @bp.app_template_filter("country")
@@ -70,6 +71,7 @@ def index():
         "suppliers/index.html", suppliers=suppliers, filters=filters, total=total, page=page,
         archived=archived,
         per_page=PER_PAGE, kinds=SUPPLIER_KINDS, countries=country_choices(),
+        risk_bands=RISK_BANDS,
         stats=queries.counts(db, _org()),
     )
 
@@ -330,6 +332,9 @@ def network_view():
     focus_id = int_arg(request.args, "focus")
     focus = get_owned(db, Supplier, focus_id, _org()) if focus_id else None
     max_tier = int_arg(request.args, "tiers")
+    # The "Colour by" mode to start with (the risk pages link here with colour=risk).
+    colour = request.args.get("colour", "")
+    colour = colour if colour in NETWORK_COLOURS else "kind"
     deepest = db.scalar(select(func.max(Supplier.tier)).where(Supplier.org_id == _org())) or 1
     hint = ""
     if focus is not None:
@@ -353,6 +358,7 @@ def network_view():
         data_url=data_url, shown_hint=hint, company_name=current_user.org.name,
         supplier_url=url_for("suppliers.detail", supplier_id=0),
         tier_options=list(range(1, max(deepest, 1) + 1)), max_nodes=MAX_DRAWN_NODES,
+        colour=colour,
     )
 
 

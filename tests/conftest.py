@@ -48,6 +48,7 @@ def app(tmp_path_factory):
             "RATELIMIT_ENABLED": True,
             "LOGIN_RATE_LIMIT": "100000 per minute",  # the throttling test lowers it
             "RATELIMIT_STORAGE_URI": "memory://",
+            "RISK_RECOMPUTE_ON_CHANGE": False,  # tests/risk/test_queue.py turns it on
         }
     )
     engine = get_db(application).engine

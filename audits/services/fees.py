@@ -112,6 +112,10 @@ def add_fee_entry(session: Session, *, supplier: Supplier, actor: Any, values: d
                 or finding.supplier_id != supplier.id:
             raise field_error("finding_id", "Not a finding of this supplier's audits.")
     agency = _agency(session, supplier.org_id, values.get("agency_supplier_id"))
+    wage = values.get("monthly_wage")
+    wage_minor = minor_of(wage, currency, "monthly_wage") if wage not in (None, "") else None
+    if wage_minor is not None and wage_minor <= 0:
+        raise field_error("monthly_wage", "monthly_wage: more than zero, or leave it out.")
     entry = FeeEntry(
         org_id=supplier.org_id, supplier_id=supplier.id, finding_id=finding_id,
         workers=workers, origin_country=country or None,
@@ -119,7 +123,7 @@ def add_fee_entry(session: Session, *, supplier: Supplier, actor: Any, values: d
         agency_name=clean_text(values.get("agency_name"), "agency_name", 300)
         or (agency.name if agency else None),
         category=category, fee_per_worker_minor=per_minor, currency=currency, owed_minor=owed,
-        repaid_minor=0, workers_confirmed=0,
+        repaid_minor=0, workers_confirmed=0, monthly_wage_minor=wage_minor,
         evidence_note=clean_text(values.get("evidence_note"), "evidence_note", 10_000),
         created_by_id=actor.id,
     )

@@ -21,6 +21,7 @@ class EditionRef:
     source: str
     retrieved_on: str | None  # ISO date
     sha256: str
+    files: tuple[str, ...] = ()  # as loaded, in order
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class CountryValue:
     source_country: str
     edition_id: int
     year: int | None = None  # the report year (TIP)
+    file: str | None = None  # which of the edition's files the row is in
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class GoodEntry:
     forced_child_labor: bool
     derived: bool = False  # made from inputs produced with forced or child labour
     derived_country: str | None = None  # where the tainted input comes from (as written)
+    file: str | None = None
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ def test_create_edit_archive_and_restore_a_supplier(live_server, page):
     expect(page.locator(".flash-success")).to_have_text("Chittagong Knit Composite Ltd added.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chittagong Knit Composite Ltd")
     detail_url = page.url
-    facts = page.locator("dl.facts")
+    facts = page.locator("dl.facts").first  # the profile; the risk panel has its own
     expect(facts).to_contain_text("BD-CKC-01")
     expect(facts).to_contain_text("2,400")
     expect(page.locator(".page-head")).to_contain_text("not connected to your company")

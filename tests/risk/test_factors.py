@@ -45,7 +45,7 @@ def test_every_factor_with_points_lists_its_evidence():
 def test_country_factors_name_the_data_set_row():
     tip = codes(BRICKS)["country_tip"]
     assert tip.points == W.TIP_POINTS["Tier 3"]
-    assert tip.evidence[0] == {"kind": "dataset", "id": 1, "row": 10,
+    assert tip.evidence[0] == {"kind": "dataset", "id": 1, "row": 10, "anchor": "row-10",
                                "text": "TIP 2025, row 10: Burma, Tier 3 (2025)"}
     # absent from the recent lists: Tier 1 or 2, no points
     assert "country_tip" not in codes(PARTS)

@@ -157,3 +157,30 @@ def test_ranked_list_filters_and_tenancy(api, db, org):
     assert api.get("/api/v1/risk?tier=1").json["total"] == 2
     assert api.get("/api/v1/risk?country=Atlantis").status_code == 422
     assert api.get(f"/api/v1/suppliers/{other.id}/risk").status_code == 404
+
+
+def test_the_worked_example_of_docs_risk_method(db, org):
+    """The figures docs/risk-method.md prints, from the shipped editions: the same on SQLite
+    and PostgreSQL (the suite runs on both)."""
+    kiln = make_supplier(db, org, country="MM", products=["Bricks"], workers=None,
+                         migrant_workers=None)
+    gin = make_supplier(db, org, country="CN", products=["raw cotton"], kind="processor",
+                        workers=None, migrant_workers=None)
+    mill = make_supplier(db, org, country="BD", products=["cotton cloth"], workers=None,
+                         migrant_workers=None)
+    maker = make_supplier(db, org, country="BD", products=["shirts"], workers=None,
+                          migrant_workers=None)
+    link(db, org, gin, mill)
+    link(db, org, mill, maker)
+    db.flush()
+    services.recompute(db, org.id)
+    got = {r.supplier_id: r for r in db.scalars(select(RiskScore).where(
+        RiskScore.org_id == org.id))}
+    points = {f["code"]: f["points"] for f in got[kiln.id].factors}
+    assert points == {"country_tip": 20, "country_prevalence": 15, "country_vulnerability": 8,
+                      "country_rights": 10, "goods": 30, "questionnaire_missing": 10}
+    assert (got[kiln.id].score, got[kiln.id].band) == (93.0, "critical")
+    assert got[gin.id].score == 79.0
+    assert got[mill.id].inherited_score == 63.2 and got[mill.id].inherited_from_id == gin.id
+    assert got[maker.id].inherited_score == 50.6
+    assert got[maker.id].inherited_path == [gin.id, mill.id, maker.id]

@@ -33,6 +33,8 @@
   N.LABOUR_KINDS = new Set(["recruitment_agency", "labour_provider"]);
   N.EDGE_KINDS = new Set(["goods", "labour", "services"]);
   N.RISK_BANDS = ["low", "medium", "high", "critical"];
+  // The score ranges of the bands (risk/weights.py: BAND_FLOORS), for the legend.
+  N.RISK_RANGES = { low: "below 25", medium: "25 to 50", high: "50 to 75", critical: "75 and above" };
   N.TIER_COLOURS = 6; // tiers beyond this share the last colour
   N.COMPANY_ID = "company";
   N.LABEL_MAX = 20; // about the gap between two sub-columns at 10px
@@ -56,6 +58,7 @@
     statusText: $("network-status-text"),
     summary: $("network-summary"),
     colour: $("network-colour"),
+    colourKept: $("network-colour-kept"),
     searchForm: $("network-search"),
     find: $("network-find"),
     results: $("network-results"),

@@ -10,7 +10,7 @@
   if (!N || !N.container) {
     return;
   }
-  const { container, KINDS, LABOUR_KINDS, RISK_BANDS, TIER_COLOURS, cfg, ui, state } = N;
+  const { container, KINDS, LABOUR_KINDS, RISK_BANDS, RISK_RANGES, TIER_COLOURS, cfg, ui, state } = N;
   const { el, fmt, kindLabel } = N;
 
   // Colours come from network.css (custom properties on .network-page), with fallbacks.
@@ -25,7 +25,7 @@
     logistics: "#dd6b20", trader: "#d4a72c", other: "#98a2b3",
   };
   const FALLBACK_TIER = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"];
-  const FALLBACK_RISK = { low: "#2e7d4f", medium: "#d4a72c", high: "#dd6b20", critical: "#b42318" };
+  const FALLBACK_RISK = { low: "#2e7d4f", medium: "#e0a526", high: "#c4501a", critical: "#9b1c1c" };
   const palette = {
     kind: Object.fromEntries(KINDS.map((k) => [k, cssColour(`--kind-${k}`, FALLBACK_KIND[k])])),
     tier: FALLBACK_TIER.map((c, i) => cssColour(`--tier-${i + 1}`, c)),
@@ -271,7 +271,7 @@
         bump(riskBand(d.risk) || "none");
       }
       for (const band of RISK_BANDS) {
-        items.push(legendItem(`risk-${band}`, kindLabel(band), counts.get(band) || 0));
+        items.push(legendItem(`risk-${band}`, `${kindLabel(band)} (${RISK_RANGES[band]})`, counts.get(band) || 0));
       }
       if (counts.has("none")) {
         items.push(legendItem("risk-none", "Not scored", counts.get("none")));

@@ -113,7 +113,7 @@
     fact("External ID", d.externalId || "—");
     const band = riskBand(d.risk);
     if (band) {
-      const score = d.risk.score == null ? "" : ` (${d.risk.score})`;
+      const score = typeof d.risk.score === "number" ? ` (${d.risk.score.toFixed(1)})` : "";
       fact("Risk", `${kindLabel(band)}${score}`);
     }
     const customers = node.outgoers("node").length;
@@ -272,7 +272,12 @@
         selectNode(state.cy.getElementById(matches[0].id), true);
       }
     });
-    ui.colour.addEventListener("change", () => applyColours(ui.colour.value));
+    ui.colour.addEventListener("change", () => {
+      applyColours(ui.colour.value);
+      if (ui.colourKept) {
+        ui.colourKept.value = ui.colour.value; // "Show tiers up to" keeps the colouring
+      }
+    });
     const zoomBy = (factor) => {
       const cy = state.cy;
       if (!cy) {
