@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from risk import services
@@ -184,3 +186,36 @@ def test_the_worked_example_of_docs_risk_method(db, org):
     assert got[mill.id].inherited_score == 63.2 and got[mill.id].inherited_from_id == gin.id
     assert got[maker.id].inherited_score == 50.6
     assert got[maker.id].inherited_path == [gin.id, mill.id, maker.id]
+
+
+PRODUCTS = ["cotton", "Cotton", "raw cotton", "cotton yarn", "cotton, yarn", "Thread/Yarn",
+            "Bricks", "brick", "garments", "apparel", "clothing; T-shirts", "electronics",
+            "lithium-ion batteries", "solar modules", "rubber gloves", "machine parts",
+            "component 0042", "", "   ", "cobalt (heterogenite)", None, 42, {"a": 1}]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["CN", "MM", "MY", "IN", "BD", "DE", "XX"]),
+       st.lists(st.lists(st.sampled_from(PRODUCTS), max_size=5), min_size=1, max_size=6))
+def test_matching_product_by_product_is_matching_the_list(goods_matcher, country, lists):
+    """services.per_product answers a list from its products' own matches (one matcher for
+    the whole example, so the memo is shared between lists as in a recompute)."""
+    cached = services.per_product(goods_matcher.match)
+    for products in lists:
+        assert cached(country, tuple(products)) == goods_matcher.match(country, products)
+
+
+@pytest.fixture(scope="module")
+def goods_matcher():
+    from risk.goods import GoodsMatcher
+    from risk.reference.parsers import parse_files
+    from risk.reference.services import build_tables
+    from risk.reference.shipped import shipped_editions, shipped_files
+    from risk.reference.tables import EditionRef
+
+    entry = next(e for e in shipped_editions() if (e.dataset, e.edition) == ("ilab_goods",
+                                                                              "2022"))
+    rows = [("ilab_goods", 1, r.row_no, r.country, r.source_country, r.item, r.values)
+            for r in parse_files("ilab_goods", shipped_files(entry)).rows]
+    ref = EditionRef(1, "ilab_goods", "2022", "ILAB", "DOL", None, "0" * 64)
+    return GoodsMatcher(build_tables({"ilab_goods": ref}, rows).goods)
