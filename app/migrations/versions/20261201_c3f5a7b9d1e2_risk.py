@@ -120,7 +120,9 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_fee_entries', schema=None) as batch_op:
         batch_op.add_column(sa.Column('monthly_wage_minor', sa.BigInteger(), nullable=True))
     # Not batch_alter_table: that would rebuild the suppliers table on SQLite.
-    op.create_index('ix_suppliers_org_risk_score', 'suppliers', ['org_id', 'risk_score', 'id'])
+    op.create_index('ix_suppliers_org_risk_score', 'suppliers', ['org_id', 'risk_score', 'id'],
+                    sqlite_where=sa.text('archived_at IS NULL'),
+                    postgresql_where=sa.text('archived_at IS NULL'))
 
     # ### end Alembic commands ###
 
