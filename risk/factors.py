@@ -74,35 +74,28 @@ def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
                 "country_tip", f"{name}: {tier} in the {t.tip_year} TIP report", points,
                 (_dataset(t, "tip_tiers", tip, f"{tip.source_country}, {tier} "
                           f"({tip.year or t.tip_year})"),), inherent=True))
-    prev = t.prevalence.get(s.country)
-    if prev is not None:
-        points = W.stepped(float(prev.value), W.PREVALENCE_POINTS)
+    # (code, data set, the country's row, points, how the label and the row read it)
+    measures = (
+        ("country_prevalence", "gsi_prevalence", t.prevalence.get(s.country),
+         lambda v: W.stepped(float(v), W.PREVALENCE_POINTS),
+         lambda v: f"modern slavery prevalence {_num(float(v))} per 1,000",
+         lambda v: f"{_num(float(v))} per 1,000"),
+        ("country_vulnerability", "gsi_vulnerability", t.vulnerability.get(s.country),
+         lambda v: W.stepped(float(v), W.VULNERABILITY_POINTS),
+         lambda v: f"vulnerability to modern slavery {_num(float(v))}/100",
+         lambda v: f"{_num(float(v))}/100"),
+        ("country_rights", "ituc_rights", t.rights.get(s.country),
+         lambda v: W.RIGHTS_POINTS.get(str(v), 0.0),
+         lambda v: f"workers' rights rated {v} (ITUC)", lambda v: f"rating {v}"),
+    )
+    for code, dataset, row, points_of, label, reads in measures:
+        points = points_of(row.value) if row is not None else 0.0
         if points:
-            out.append(Factor(
-                "country_prevalence",
-                f"{name}: modern slavery prevalence {_num(float(prev.value))} per 1,000",
-                points, (_dataset(t, "gsi_prevalence", prev,
-                                  f"{prev.source_country}, {_num(float(prev.value))} per 1,000"),),
-                inherent=True))
-    vuln = t.vulnerability.get(s.country)
-    if vuln is not None:
-        points = W.stepped(float(vuln.value), W.VULNERABILITY_POINTS)
-        if points:
-            out.append(Factor(
-                "country_vulnerability",
-                f"{name}: vulnerability to modern slavery {_num(float(vuln.value))}/100",
-                points, (_dataset(t, "gsi_vulnerability", vuln,
-                                  f"{vuln.source_country}, {_num(float(vuln.value))}/100"),),
-                inherent=True))
-    rights = t.rights.get(s.country)
-    if rights is not None:
-        points = W.RIGHTS_POINTS.get(str(rights.value), 0.0)
-        if points:
-            out.append(Factor(
-                "country_rights", f"{name}: workers' rights rated {rights.value} (ITUC)",
-                points, (_dataset(t, "ituc_rights", rights,
-                                  f"{rights.source_country}, rating {rights.value}"),),
-                inherent=True))
+            assert row is not None
+            out.append(Factor(code, f"{name}: {label(row.value)}", points,
+                              (_dataset(t, dataset, row,
+                                        f"{row.source_country}, {reads(row.value)}"),),
+                              inherent=True))
     return out
 
 

@@ -9,21 +9,14 @@ from sqlalchemy.orm import Session
 
 from risk.models import DataEdition, RiskScore
 from suppliers.models import Supplier
-from suppliers.queries import SupplierFilters
+from suppliers.queries import SupplierFilters, supplier_query
 
 
 def ranked(org_id: int, filters: SupplierFilters) -> Select:
-    """Scored live suppliers, highest score first (filters: band, country, tier)."""
-    stmt = select(Supplier).where(Supplier.org_id == org_id, Supplier.archived_at.is_(None),
-                                  Supplier.risk_score.is_not(None))
-    if filters.band:
-        stmt = stmt.where(Supplier.risk_band == filters.band)
-    if filters.country:
-        stmt = stmt.where(Supplier.country == filters.country)
-    if filters.tier is not None:
-        stmt = stmt.where(Supplier.tier.is_(None) if filters.tier == 0 else
-                          Supplier.tier == filters.tier)
-    return stmt.order_by(Supplier.risk_score.desc(), Supplier.id.desc())
+    """Scored live suppliers, highest score first, with the supplier list's filters (band,
+    country, tier, kind, q)."""
+    return (supplier_query(org_id, filters).where(Supplier.risk_score.is_not(None))
+            .order_by(None).order_by(Supplier.risk_score.desc(), Supplier.id.desc()))
 
 
 def scores_for(session: Session, org_id: int, supplier_ids: list[int]) -> dict[int, RiskScore]:
