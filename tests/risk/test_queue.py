@@ -100,3 +100,26 @@ def test_a_new_edition_recomputes_and_old_scores_stay_explainable(on_change, db,
     assert "country_rights" in {f["code"] for f in now.factors}
     # the edition the first score used is still there to explain it
     assert db.get(DataEdition, old_edition) is not None
+
+
+def test_verified_remediation_lowers_the_score_through_the_queue(on_change, db, org,
+                                                                 compliance_user):
+    from audits.services.actions import transition
+    from audits.services.notify import inputs_changed
+    from tests.audits.factories import make_action
+
+    site = make_supplier(db, org, country="MY", products=["rubber gloves"])
+    db.commit()
+    before = score(db, site)
+    audit = make_audit(db, org, supplier=site, status="submitted")
+    finding = make_finding(db, audit, severity="critical", indicators=["FL07"])
+    action = make_action(db, finding)
+    inputs_changed(db, org.id, [site.id], "findings")
+    db.commit()
+    raised = score(db, site)
+    assert raised > before
+    for to in ("in_progress", "submitted", "verified"):
+        transition(db, action, to, "passports returned, lockers fitted", actor=compliance_user)
+    db.commit()  # the finding closes; audit_inputs_changed queues the recompute
+    assert finding.status == "closed"
+    assert score(db, site) == before
