@@ -230,8 +230,9 @@ OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {
                                                            "provider in your network"},
                      "agency_name": text(300),
                      "monthly_wage": {**_MONEY_IN, "description": "the workers' monthly wage "
-                                      "in the same currency, when known: risk weighs an "
-                                      "unpaid fee in months of wages; "
+                                      "in the same currency, when known (0 or absent: not "
+                                      "recorded): risk weighs an unpaid fee in months of "
+                                      "wages; "
                                       + _MONEY_IN["description"]},
                      "finding_id": {"type": ["integer", "null"], "minimum": 1,
                                     "maximum": MAX_INT,

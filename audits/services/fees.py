@@ -113,9 +113,9 @@ def add_fee_entry(session: Session, *, supplier: Supplier, actor: Any, values: d
             raise field_error("finding_id", "Not a finding of this supplier's audits.")
     agency = _agency(session, supplier.org_id, values.get("agency_supplier_id"))
     wage = values.get("monthly_wage")
-    wage_minor = minor_of(wage, currency, "monthly_wage") if wage not in (None, "") else None
-    if wage_minor is not None and wage_minor <= 0:
-        raise field_error("monthly_wage", "monthly_wage: more than zero, or leave it out.")
+    # 0, like leaving it out, means the wage was not recorded: risk then says so.
+    wage_minor = (minor_of(wage, currency, "monthly_wage") or None) if wage not in (None, "") \
+        else None
     entry = FeeEntry(
         org_id=supplier.org_id, supplier_id=supplier.id, finding_id=finding_id,
         workers=workers, origin_country=country or None,

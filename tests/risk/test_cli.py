@@ -36,3 +36,4 @@ def test_recompute_names_a_wrong_organisation(app, db):
     assert result.exit_code != 0 and 'No organisation named "Nobody Ltd"' in result.output
     result = runner.invoke(cli, ["recompute", "--org", "A Supplier Org"])
     assert result.exit_code != 0 and "only buying companies" in result.output
+
