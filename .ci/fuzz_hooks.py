@@ -234,7 +234,7 @@ def audits_rules(case, path: str, method: str, body: dict) -> None:
         body["finding_id"] = None  # a finding of that supplier: not known here
         if body.get("amount") is None and body.get("fee_per_worker") is None:
             body["amount"] = "1500"  # one of them, the document says
-        _fit_money(body, ("amount", "fee_per_worker"), body.get("currency"))
+        _fit_money(body, ("amount", "fee_per_worker", "monthly_wage"), body.get("currency"))
         per, workers = body.get("fee_per_worker"), body.get("workers")
         if body.get("amount") is None and _number(workers) and per is not None \
                 and float(per) * workers > 10**12:
