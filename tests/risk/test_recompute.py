@@ -219,3 +219,34 @@ def goods_matcher():
             for r in parse_files("ilab_goods", shipped_files(entry)).rows]
     ref = EditionRef(1, "ilab_goods", "2022", "ILAB", "DOL", None, "0" * 64)
     return GoodsMatcher(build_tables({"ilab_goods": ref}, rows).goods)
+
+
+def test_grievances_reach_risk_through_the_risk_inputs_hook(db, org):
+    """The grievances package will answer this signal; risk imports nothing of it."""
+    from app import signals
+
+    site = make_supplier(db, org, country="MY", products=["gloves"])
+    db.flush()
+
+    def grievances(sender, *, session, org_id):
+        assert sender == "risk" and session is db
+        if org_id != org.id:
+            return []
+        return [{"supplier_id": site.id, "kind": "grievance", "id": 7,
+                 "category": "identity_documents", "status": "investigating",
+                 "retaliation": True, "opened_on": date(2026, 11, 20)},
+                {"supplier_id": site.id, "kind": "grievance", "id": 8, "category": "wages",
+                 "status": "closed", "retaliation": False, "opened_on": None}]
+
+    services.recompute(db, org.id)
+    before = db.scalar(select(RiskScore.score).where(RiskScore.supplier_id == site.id))
+    signals.risk_inputs.connect(grievances)
+    try:
+        services.recompute(db, org.id)
+    finally:
+        signals.risk_inputs.disconnect(grievances)
+    row = db.scalar(select(RiskScore).where(RiskScore.supplier_id == site.id))
+    factor = next(f for f in row.factors if f["code"] == "grievances")
+    assert factor["points"] == 20  # one open case, retaliation reported; the closed one no
+    assert [e["id"] for e in factor["evidence"]] == [7]
+    assert row.score > before
