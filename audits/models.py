@@ -260,6 +260,9 @@ class AuditEvidence(TenantMixin, Base):
     __table_args__ = (
         CheckConstraint("(finding_id IS NULL AND action_id IS NOT NULL) OR "
                         "(finding_id IS NOT NULL AND action_id IS NULL)", name="one_parent"),
+        # A deleted file's id is never given to another (SQLite reuses the highest rowid
+        # otherwise): a link to a deleted file must not open someone else's.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
