@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from audits.models import Audit, FeeEntry, Finding
 from questionnaires.models import Assignment, Signal
+from risk.links import PAGES
 from risk.models import DataEdition, RiskScore, RiskSummary
 from risk.weights import BANDS
 from suppliers.models import Supplier
@@ -249,21 +250,20 @@ def supplier_panel(session: Session, org_id: int, supplier_id: int) -> dict[str,
             if e is None:
                 return Link(detail, kind, source=f"{where}, row {row:,}" if row else where)
             anchor = str(item.get("anchor") or (f"row-{row}" if row else ""))
-            return Link(detail, kind, "risk_reference.edition",
-                        {"edition_id": e.id, **({"_anchor": anchor} if anchor else {})},
+            endpoint, arg = PAGES[kind]
+            return Link(detail, kind, endpoint,
+                        {arg: e.id, **({"_anchor": anchor} if anchor else {})},
                         source=f"{where}, row {row:,}" if row else where)
-        targets = {
-            "finding": ("audits.finding", "finding_id", rid if rid in findings else 0),
-            "audit": ("audits.detail", "audit_id", rid if rid in audits else 0),
-            "fee": ("audits.fees", "supplier_id", fees.get(rid, 0)),
-            "assignment": ("questionnaires.assignment", "assignment_id",
-                           rid if rid in assignments else 0),
-            "signal": ("questionnaires.assignment", "assignment_id", signals.get(rid, 0)),
-            "supplier": ("suppliers.detail", "supplier_id", rid if rid in names else 0),
+        # The page each kind opens (risk/links.py), for records that exist and are ours.
+        values = {
+            "finding": rid if rid in findings else 0, "audit": rid if rid in audits else 0,
+            "fee": fees.get(rid, 0), "assignment": rid if rid in assignments else 0,
+            "signal": signals.get(rid, 0), "supplier": rid if rid in names else 0,
         }
-        endpoint, arg, value = targets.get(kind, (None, "", 0))
+        value = values.get(kind, 0)
         if not value:
             return Link(text, kind)
+        endpoint, arg = PAGES[kind]
         return Link(text, kind, endpoint, {arg: value})
 
     shown = []

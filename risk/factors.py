@@ -51,10 +51,6 @@ def _dataset(tables: ReferenceTables, key: str, value: CountryValue, text: str) 
             "text": f"{title}, {where} {value.row_no}: {text}"}
 
 
-def _where(code: str) -> str:
-    return country_name(code)  # "MM" -> "Myanmar"; an unknown code comes back as given
-
-
 def _num(value: float) -> str:
     return f"{value:,.1f}".rstrip("0").rstrip(".") if value % 1 else f"{int(value):,}"
 
@@ -63,7 +59,7 @@ def _num(value: float) -> str:
 
 def _country(s: SupplierInputs, t: ReferenceTables) -> list[Factor]:
     out: list[Factor] = []
-    name = _where(s.country)
+    name = country_name(s.country)  # an unknown code comes back as given
     tip = t.tip.get(s.country)
     if t.tip_year is not None:
         tier = str(tip.value) if tip else "Tier 1 or 2"
@@ -141,7 +137,7 @@ def _goods(s: SupplierInputs, t: ReferenceTables, match: GoodsMatcher) -> list[F
             named.append(f"{m.entry.item} ({text})")
     if not best:
         return []
-    return [Factor("goods", f"Goods on the ILAB list for {_where(s.country)}: "
+    return [Factor("goods", f"Goods on the ILAB list for {country_name(s.country)}: "
                             + "; ".join(dict.fromkeys(named)), best, tuple(evidence),
                    inherent=True)]
 
@@ -298,7 +294,9 @@ def _fees(s: SupplierInputs, fmt: Callable[[int, str], str]) -> list[Factor]:
                 else f"{months:.1f} months of wages per worker")
         where = (f", recruited for supplier {fee.at_supplier_id}"
                  if fee.at_supplier_id is not None else "")
-        evidence.append({"kind": "fee", "id": fee.id,
+        # The cohort sits on the workplace's ledger, also when it counts at the agency.
+        ledger = fee.at_supplier_id if fee.at_supplier_id is not None else s.id
+        evidence.append({"kind": "fee", "id": fee.id, "supplier_id": ledger,
                          "text": f"{fee.workers:,} workers, {owed} still counting ({when})"
                                  f"{where}: {_num(points)} points"})
     return [Factor("recruitment_fees",

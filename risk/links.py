@@ -1,4 +1,5 @@
-"""Where each kind of evidence lives in the pages, for the API's `url` and the risk panel."""
+"""Where each kind of evidence lives in the pages: one table for the API's `url` and the risk
+panel (risk/dashboard.py)."""
 
 from __future__ import annotations
 
@@ -7,29 +8,40 @@ from typing import Any
 from flask import url_for
 from werkzeug.routing import BuildError
 
-# evidence kind -> (endpoint, the argument its id fills)
-_PAGES = {
+# evidence kind -> (endpoint, the argument that names the record)
+PAGES: dict[str, tuple[str, str]] = {
     "supplier": ("suppliers.detail", "supplier_id"),
     "finding": ("audits.finding", "finding_id"),
     "audit": ("audits.detail", "audit_id"),
     "assignment": ("questionnaires.assignment", "assignment_id"),
+    "signal": ("questionnaires.assignment", "assignment_id"),  # a signal opens its assignment
+    "fee": ("audits.fees", "supplier_id"),  # the ledger of the cohort's workplace
+    "dataset": ("risk_reference.edition", "edition_id"),
 }
 
 
-def evidence_url(item: dict[str, Any], supplier_id: int) -> str | None:
-    """The page that shows this evidence, or None (a data-set row has no page of ours)."""
+def target(item: dict[str, Any], supplier_id: int) -> tuple[str, dict[str, Any]] | None:
+    """(endpoint, arguments) of the page that shows this evidence, or None."""
     kind, record = item.get("kind"), item.get("id")
+    if kind not in PAGES or not record:
+        return None
+    endpoint, arg = PAGES[kind]
+    if kind == "fee":
+        return endpoint, {arg: item.get("supplier_id") or supplier_id, "_anchor": f"fee-{record}"}
+    if kind == "signal":
+        value = item.get("assignment_id")
+        return (endpoint, {arg: value}) if value else None
+    if kind == "dataset":
+        anchor = item.get("anchor")
+        return endpoint, {arg: record, **({"_anchor": anchor} if anchor else {})}
+    return endpoint, {arg: record}
+
+
+def evidence_url(item: dict[str, Any], supplier_id: int) -> str | None:
+    found = target(item, supplier_id)
+    if found is None:
+        return None
     try:
-        if kind == "fee":
-            return url_for("audits.fees", supplier_id=supplier_id) + f"#fee-{record}"
-        if kind == "signal" and item.get("assignment_id"):
-            return url_for("questionnaires.assignment", assignment_id=item["assignment_id"])
-        if kind == "dataset" and record:
-            return url_for("risk_reference.edition", edition_id=record) + (
-                f"#{item['anchor']}" if item.get("anchor") else "")
-        if kind in _PAGES and record:
-            endpoint, arg = _PAGES[kind]
-            return url_for(endpoint, **{arg: record})
+        return url_for(found[0], **found[1])
     except BuildError:  # a page of a package this installation does not serve
         return None
-    return None

@@ -27,7 +27,7 @@ from risk import bulk, gather, propagation, scoring
 from risk import weights as W
 from risk.factors import Factor, own_factors
 from risk.goods import GoodsMatcher
-from risk.models import RiskScore, RiskSnapshot, RiskSummary
+from risk.models import RiskScore, RiskSnapshot
 from risk.reference.services import ensure_shipped, load_tables
 from risk.summary import summarise
 from suppliers.services import set_risk
@@ -258,7 +258,3 @@ def _snapshots(session: Session, org_id: int, rows: list[dict[str, Any]],
                      [(r["supplier_id"], today, r["score"], r["band"]) for r in rows
                       if r["supplier_id"] in have and r["supplier_id"] in changed])
 
-
-def get_summary(session: Session, org_id: int) -> RiskSummary | None:
-    return session.scalars(select(RiskSummary).where(RiskSummary.org_id == org_id)
-                           .order_by(RiskSummary.day.desc()).limit(1)).first()

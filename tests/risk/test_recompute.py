@@ -104,6 +104,9 @@ def test_an_agencys_fees_reach_the_factory_and_everything_downstream(api, db, or
     after = {s.id: risk(api, s) for s in (agency, factory, assembler)}
     assert after[agency.id]["score"] > base[agency.id]
     assert "recruitment_fees" in {f["code"] for f in after[agency.id]["factors"]}
+    fee_ev = next(f for f in after[agency.id]["factors"]
+                  if f["code"] == "recruitment_fees")["evidence"][0]
+    assert fee_ev["url"] == f"/suppliers/{factory.id}/fees#fee-{fee.id}"  # the factory's ledger
     assert after[assembler.id]["score"] >= base[assembler.id]
     assert after[assembler.id]["inherited"]["path"][-1] == assembler.id
 
