@@ -90,11 +90,12 @@ def register_domains(app: Flask) -> None:
     """Every domain package, in layer order: each exposes `contribution() -> Package`."""
     import audits
     import questionnaires
+    import reports
     import risk
     import suppliers
     from app.registry import register_package
 
-    for package in (suppliers, questionnaires, audits, risk):
+    for package in (suppliers, questionnaires, audits, risk, reports):
         register_package(app, package.contribution())
 
 

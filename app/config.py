@@ -123,6 +123,8 @@ def load_config() -> dict[str, object]:
         "PORTAL_GRACE_DAYS": int(os.environ.get("TIERLIGHT_PORTAL_GRACE_DAYS", "30")),
         # Evidence files attached to questionnaire answers (and, later, audit findings).
         "EVIDENCE_FOLDER": str(instance / "evidence"),
+        # Generated reports and filed statements' PDFs (reports/files.py).
+        "REPORTS_FOLDER": str(instance / "reports"),
         # Recompute risk on the queue whenever an input changes (the test suite turns it off
         # and its risk tests turn it back on, so 2,000 unrelated tests do not each recompute).
         "RISK_RECOMPUTE_ON_CHANGE": os.environ.get("TIERLIGHT_RISK_ON_CHANGE", "1") == "1",

@@ -43,6 +43,7 @@ def app(tmp_path_factory):
             "INSTANCE_PATH": str(root),
             "UPLOAD_FOLDER": str(root / "uploads"),
             "EVIDENCE_FOLDER": str(root / "evidence"),
+            "REPORTS_FOLDER": str(root / "reports"),
             "PASSWORD_HASH_FAST": True,
             "QUEUE_IMMEDIATE": True,  # jobs run at once; tests of the worker start real ones
             "RATELIMIT_ENABLED": True,

@@ -4,6 +4,7 @@ from alembic import context
 
 import audits.models  # noqa: F401 - registers the tables on Base.metadata
 import questionnaires.models  # noqa: F401
+import reports.models  # noqa: F401
 import risk.models  # noqa: F401
 import suppliers.models  # noqa: F401
 from app.db import Base, make_engine

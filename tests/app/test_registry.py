@@ -29,7 +29,7 @@ EDITORS = frozenset({"admin", "compliance"})
 
 def test_every_domain_package_is_registered_once(app):
     assert [p.name for p in registry(app).packages] == [
-        "suppliers", "questionnaires", "audits", "risk"]
+        "suppliers", "questionnaires", "audits", "risk", "reports"]
     assert "Supplier" in registry(app).openapi_schemas
 
 
