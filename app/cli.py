@@ -37,6 +37,7 @@ DEMO_ORGS = {
     "supplier": ("Saigon Stitch Co.", "supplier", None),
     "audit_firm": ("Veritas Social Audits", "audit_firm", None),
     "regulator": ("UK Home Office (demo)", "regulator", "UK"),
+    "regulator_au": ("Australian Border Force (demo)", "regulator", "AU"),
 }
 DEMO_USERS = (
     ("admin@northwind.example", "buyer", "admin", "Amara Okafor"),
@@ -45,6 +46,7 @@ DEMO_USERS = (
     ("auditor@veritas.example", "audit_firm", "auditor", "Ravi Menon"),
     ("auditor2@veritas.example", "audit_firm", "auditor", "Ana Lima"),
     ("regulator@homeoffice.example", "regulator", "regulator", "Sarah Jones"),
+    ("regulator@abf.example", "regulator_au", "regulator", "Liam Walsh"),
 )
 
 

@@ -122,7 +122,7 @@ class Statement(TenantMixin, Base):
     version: Mapped[int] = mapped_column(default=1)
     supersedes_id: Mapped[int | None] = mapped_column(
         ForeignKey("statements.id", ondelete="RESTRICT"), index=True)
-    # optimistic locking: PATCH with a stale lock_version is 409
+    # optimistic locking: SQLAlchemy bumps it on every update (a stale edit is 409)
     lock_version: Mapped[int] = mapped_column(default=1)
     filed_at: Mapped[datetime | None]
     filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -135,3 +135,9 @@ class Statement(TenantMixin, Base):
         ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
