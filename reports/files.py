@@ -15,7 +15,7 @@ import secrets
 import tempfile
 from pathlib import Path
 
-from flask import Response, current_app, send_file
+from flask import Response, current_app
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import Gone
 
@@ -24,6 +24,7 @@ from app.errors import NotFound
 from app.filestore import content_disposition
 
 _KEY = re.compile(r"[0-9a-f]{40}")
+WHOLE_BYTES = 8 * 1024 * 1024
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -88,13 +89,23 @@ def read(storage_key: str) -> bytes:
     return path.read_bytes()
 
 
+def _chunks(path: Path):
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            yield chunk
+
+
 def serve(storage_key: str, filename: str, fmt: str, *, inline: bool = False) -> Response:
-    """Stream a kept file as a download (410 when the bytes have gone)."""
+    """A kept file as a download, streamed when large (410 when the bytes have gone)."""
     path = path_of(storage_key)
     if not path.is_file():
         raise Gone("The file is no longer stored. Generate it again.")
-    response = send_file(path, mimetype=CONTENT_TYPES[fmt], conditional=False, etag=False,
-                         max_age=0)
+    size = path.stat().st_size
+    if size <= WHOLE_BYTES:  # small: read whole, no open handle outlives the response
+        response = Response(path.read_bytes(), mimetype=CONTENT_TYPES[fmt])
+    else:  # the file opens only once the body is read, and closes when it ends or is dropped
+        response = Response(_chunks(path), mimetype=CONTENT_TYPES[fmt])
+        response.headers["Content-Length"] = str(size)
     disposition = content_disposition(filename)
     response.headers["Content-Disposition"] = (
         disposition.replace("attachment", "inline", 1) if inline else disposition)

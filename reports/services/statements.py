@@ -86,9 +86,15 @@ def create_statement(session: Session, *, org: Any, actor: Any, framework: str,
     return statement
 
 
+# What each statute calls the document, for a default title.
+DOCUMENT_NAMES = {"uk_msa": "Slavery and human trafficking statement",
+                  "au_msa": "Modern slavery statement",
+                  "ca_s211": "Report on forced labour and child labour"}
+
+
 def default_title(company: str, fw: Any, start: date, end: date) -> str:
-    years = str(end.year) if start.year == end.year else f"{start.year}-{end.year}"
-    return f"{company}: {fw.name} statement {years}"[:300]
+    years = str(end.year) if start.year == end.year else f"{start.year}-{end.year % 100:02d}"
+    return f"{company}: {DOCUMENT_NAMES.get(fw.key, 'Statement')} {years}"[:300]
 
 
 def _clean_text(field: str, value: Any, limit: int | None = None) -> str:
