@@ -15,7 +15,7 @@ framework and period, the version, the filing date and whether it is superseded.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, url_for
+from flask import Blueprint, Response, current_app, jsonify, url_for
 from flask_login import current_user
 
 from app.access import public, roles_required
@@ -23,6 +23,7 @@ from app.api import paginate
 from app.apischema import INT_ID, PAGE_QUERY, api_route, text
 from app.db import get_session
 from app.errors import NotFound
+from app.filestore import clean_filename, content_disposition
 from app.security import limiter
 from reports import files
 from reports import registry as reads
@@ -139,8 +140,14 @@ def serve_pdf(statement):
     if not statement.storage_key:
         raise NotFound("No PDF was kept for this statement.")
     name = reads.company_of(statement)["name"] or "statement"
-    return files.serve(statement.storage_key,
-                       f"{name[:80]} {statement.framework} v{statement.version}.pdf", "pdf")
+    # Read whole (a statement's PDF is small): files.serve streams with send_file, whose open
+    # handle outlives a response that nobody closes (a test client's, a dropped connection).
+    response = Response(files.read(statement.storage_key), mimetype=files.CONTENT_TYPES["pdf"])
+    response.headers["Content-Disposition"] = content_disposition(
+        clean_filename(f"{name[:80]} {statement.framework} v{statement.version}.pdf", ".pdf"))
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/statements/verify")
