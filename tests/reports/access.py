@@ -1,5 +1,7 @@
-"""Access table of the reports package's registry and verification routes
-(tests/test_access_matrix.py's docstring).
+"""Access table of the reports package (tests/test_access_matrix.py's docstring).
+
+Statements (pages and API) are for compliance and admin users of buying companies, on their
+own company's statements (tests/reports/access_statements.py).
 
 The registry (pages and API) is for users with the role `regulator` of a regulator
 organisation: everyone else signed in is 403 by role or kind. Verification is public.
@@ -44,6 +46,20 @@ def _filed_statement_id(db, org, user):
     return make_statement(db, owner, framework).id
 
 
-MAKERS: dict[object, object] = {
-    "statement_id": _filed_statement_id,
+REGISTRY_MAKERS: dict[object, object] = {
+    (endpoint, "statement_id"): _filed_statement_id
+    for endpoint in ("registry.statement", "registry.statement_pdf",
+                     "registry_api.get_statement", "registry_api.statement_pdf")
 }
+
+# --- merged: statements (tests/reports/access_statements.py) --------------------------------
+from tests.reports.access_statements import (  # noqa: E402
+    STATEMENT_ACCESS,
+    STATEMENT_MAKERS,
+    STATEMENT_SHARED,
+)
+
+ACCESS.update(STATEMENT_ACCESS)
+KINDS.update(dict.fromkeys(STATEMENT_ACCESS, frozenset({"buyer"})))
+MAKERS: dict[object, object] = {**STATEMENT_MAKERS, **REGISTRY_MAKERS}
+SHARED = set(STATEMENT_SHARED)
