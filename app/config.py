@@ -125,6 +125,9 @@ def load_config() -> dict[str, object]:
         "EVIDENCE_FOLDER": str(instance / "evidence"),
         # Generated reports and filed statements' PDFs (reports/files.py).
         "REPORTS_FOLDER": str(instance / "reports"),
+        # Due-diligence reports of networks up to this many suppliers are made in the API
+        # request and answered as the file; larger ones go on the job queue (202).
+        "REPORT_INLINE_MAX_SUPPLIERS": int(os.environ.get("TIERLIGHT_REPORT_INLINE_MAX", "2000")),
         # Recompute risk on the queue whenever an input changes (the test suite turns it off
         # and its risk tests turn it back on, so 2,000 unrelated tests do not each recompute).
         "RISK_RECOMPUTE_ON_CHANGE": os.environ.get("TIERLIGHT_RISK_ON_CHANGE", "1") == "1",
