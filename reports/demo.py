@@ -1,11 +1,11 @@
-"""Demo statements: Northwind's UK statement for 2025, filed (so the UK regulator's registry has
-something to read), and its Australian statement for the same period, drafted from the same
-evidence with two criteria still to complete. Idempotent: nothing is added twice."""
+"""Demo statements: Northwind's UK statement for the last twelve months, filed (so the UK
+regulator's registry has something to read), and its Australian statement for the same
+period, drafted from the same evidence with criteria still to complete. Idempotent."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +13,13 @@ from sqlalchemy.orm import Session
 from reports.models import Statement
 from reports.services import statements as services
 
-PERIOD = (date(2025, 1, 1), date(2025, 12, 31))
+
+def _period(today: date) -> tuple[date, date]:
+    """The twelve months that ended with the last month (the demo's records are recent)."""
+    end = today.replace(day=1) - timedelta(days=1)
+    start = date(end.year - 1, end.month, 1) + timedelta(days=31)
+    return start.replace(day=1), end
+
 MARKER = re.compile(r"\[To complete:[^\]]*\]")
 # What a compliance team writes where the data cannot speak, by a word of the section's key.
 WRITTEN = {
@@ -59,20 +65,21 @@ def seed(session: Session, orgs: dict) -> None:
     buyer = orgs.get("buyer")
     if buyer is None:
         return
+    start, end = _period(date.today())
     existing = set(session.scalars(select(Statement.framework).where(
-        Statement.org_id == buyer.id, Statement.period_start == PERIOD[0])))
+        Statement.org_id == buyer.id)))
     if "uk_msa" not in existing:
         uk = services.create_statement(session, org=buyer, actor=None, framework="uk_msa",
-                                       period_start=PERIOD[0], period_end=PERIOD[1])
+                                       period_start=start, period_end=end)
         services.update_statement(session, statement=uk, actor=None, changes={
             "sections": _complete(uk.sections),
             "approved_by": "The Board of Directors of Northwind Apparel Ltd",
-            "approval_date": date(2026, 5, 14), "signatory": "Amara Okafor",
-            "signatory_role": "Director"})
+            "approval_date": min(date.today(), end + timedelta(days=10)),
+            "signatory": "Amara Okafor", "signatory_role": "Director"})
         services.file_statement(session, statement=uk, actor=None, company=buyer.name)
     if "au_msa" not in existing:
         au = services.create_statement(session, org=buyer, actor=None, framework="au_msa",
-                                       period_start=PERIOD[0], period_end=PERIOD[1])
+                                       period_start=start, period_end=end)
         # Left for the newcomer: the consultation criterion and the approval are to complete.
         keys = list(au.sections)
         done = {k: MARKER.sub(_written(k), v) for k, v in au.sections.items()

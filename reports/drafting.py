@@ -173,6 +173,23 @@ def due_diligence(f: Facts) -> list[str]:
     return [text, audit, risk]
 
 
+# The risk factors by code (risk/factors.py), as a reader would name the kind of driver.
+DRIVERS = {
+    "country_tip": "the trafficking record of their country (US TIP report)",
+    "country_prevalence": "the prevalence of modern slavery in their country",
+    "country_vulnerability": "the vulnerability of workers in their country",
+    "country_rights": "weak protection of labour rights in their country",
+    "goods": "goods on international forced-labour lists",
+    "profile_intermediary": "labour intermediaries in the chain",
+    "profile_migrants": "a large share of migrant workers",
+    "questionnaire_missing": "questionnaires not yet answered",
+    "questionnaire_signals": "questionnaire answers pointing to forced-labour indicators",
+    "audit_findings": "open audit findings",
+    "recruitment_fees": "recruitment fees paid by workers",
+    "grievances": "worker grievances",
+}
+
+
 def risks(f: Facts) -> list[str]:
     scored, high, critical = f.n("risk.scored"), f.n("risk.high"), f.n("risk.critical")
     if scored:
@@ -196,13 +213,15 @@ def risks(f: Facts) -> list[str]:
     for row in f.rows("top_risks"):
         found = row.get("factors")
         for factor in found if isinstance(found, list) else []:
-            if isinstance(factor, dict) and factor.get("label"):
-                label = _clean(factor["label"], 80)
+            if isinstance(factor, dict) and (factor.get("code") or factor.get("label")):
+                # by kind of factor: a factor's own label names one supplier's country, etc.
+                label = DRIVERS.get(str(factor.get("code")), "") or \
+                    _clean(factor.get("label"), 80).lower()
                 factors[label] = factors.get(label, 0) + 1
     if factors:
         common = sorted(factors, key=lambda k: -factors[k])[:4]
         paragraphs.append(f"Among our highest-risk suppliers the main drivers are "
-                          f"{joined(c.lower() for c in common)}.")
+                          f"{joined(common)}.")
     recruiters = f.n("suppliers.recruiters")
     if recruiters:
         paragraphs.append("Recruitment of migrant workers through agencies is a risk we track "
