@@ -98,6 +98,8 @@ def before_call(context, case, kwargs):
     elif path.endswith("/questionnaires/{key}/send") and method == "POST" and isinstance(body,
                                                                                            dict):
         _reachable_campaign(body)
+    elif isinstance(body, dict) and "/statements" in path:
+        statements_rules(case, path, method, body)
     elif isinstance(body, dict):
         audits_rules(case, path, method, body)
 
@@ -247,3 +249,25 @@ def audits_rules(case, path: str, method: str, body: dict) -> None:
                 body["repaid_amount"] = entry["amount"]  # not more than the cohort paid
             if (body.get("workers_confirmed") or 0) > entry["workers"]:
                 body["workers_confirmed"] = entry["workers"]
+
+
+def statements_rules(case, path: str, method: str, body: dict) -> None:
+    """A period that starts before it ends and spans at most two years; only the sections the
+    statement's framework has (the document lists them per framework in words)."""
+    if path.endswith("/statements") and method == "POST":
+        try:
+            start = dt.date.fromisoformat(str(body.get("period_start")))
+            end = dt.date.fromisoformat(str(body.get("period_end")))
+        except ValueError:
+            return
+        if end < start:
+            start, end = end, start
+        if (end - start).days > 731:
+            end = start + dt.timedelta(days=364)
+        body["period_start"], body["period_end"] = start.isoformat(), end.isoformat()
+    elif path.endswith("/statements/{statement_id}") and method == "PATCH":
+        sections = body.get("sections")
+        if isinstance(sections, dict):
+            found = _api(f"/api/v1/statements/{(case.path_parameters or {}).get('statement_id')}")
+            keys = set((found or {}).get("sections") or {})
+            body["sections"] = {k: v for k, v in sections.items() if k in keys}

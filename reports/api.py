@@ -147,7 +147,8 @@ def patch(statement_id: int, body):
 @api_route(response="Statement", errors=[409])
 def file(statement_id: int):
     """File it: the content and the PDF are frozen and the PDF's `sha256` recorded; editing
-    afterwards is 409. 422 lists every criterion not yet covered."""
+    afterwards is 409. An incomplete statement is 409 too, its details listing every criterion
+    not yet covered (field and what is missing)."""
     db = get_session()
     statement = load(db, statement_id)
     services.file_statement(db, statement=statement, actor=current_user,

@@ -153,7 +153,7 @@ def serve_pdf(statement):
 @bp.get("/statements/verify")
 @limiter.limit(verify_limit)
 @public
-@api_route(response="Verification", query="VerifyQuery", errors=[429])
+@api_route(response="Verification", query="VerifyQuery", errors=[404, 429])
 def verify(query: dict):
     """Public: does a filed statement's PDF have this SHA-256? 404 when none has."""
     found = reads.verify(get_session(), query["sha256"])

@@ -279,13 +279,14 @@ def frozen_content(session: Session, statement: Statement, *, company: str) -> d
 
 def file_statement(session: Session, *, statement: Statement, actor: Any,
                    company: str) -> Statement:
-    """Freeze a complete draft: content and PDF kept, the PDF's SHA-256 recorded. 422 lists
-    every criterion still missing; 409 when it is not a draft."""
+    """Freeze a complete draft: content and PDF kept, the PDF's SHA-256 recorded. 409 when it
+    is not a draft, or lists every criterion still missing."""
     require_draft(statement)
     results = check(statement)
     missing = [r for r in results if not r.covered]
     if missing:
-        raise ValidationFailed(
+        # 409: the request is fine, the statement is not ready (its state, not the input)
+        raise Conflict(
             f"{len(missing)} of {len(results)} criteria are not covered yet.",
             [{"field": result_field(statement, r), "message": f"{r.title} ({r.reference}): "
                                            + "; ".join(r.missing)} for r in missing])

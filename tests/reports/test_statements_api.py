@@ -123,7 +123,7 @@ def test_filing_an_incomplete_statement_names_what_is_missing(api):
     client, headers, _org = api
     s = draft(client, headers)
     response = client.post(f"/api/v1/statements/{s['id']}/file", headers=headers)
-    assert response.status_code == 422
+    assert response.status_code == 409
     fields = {d["field"] for d in response.json["error"]["details"]}
     assert "approved_by" in fields or any(f.startswith("approv") for f in fields)
     assert client.get(f"/api/v1/statements/{s['id']}", headers=headers).json["status"] == "draft"
