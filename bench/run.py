@@ -21,6 +21,7 @@ RUNS = [
     ["bench_audits.py", "--rows", "5000", "--actions", "20000", "--suppliers", "2000"],
     ["bench_risk_pages.py"],
     ["bench_risk.py", "--suppliers", "100000", "--edges", "300000"],
+    ["bench_reports.py", "--pdf-suppliers", "10000", "--xlsx-sizes", "10000,50000,100000"],
 ]
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -59,6 +59,30 @@ def parse_request(args: Any) -> tuple[str, date, date]:
     start, end = start or default_start, end or default_end
     services.check_request(fmt, start, end)
     return fmt, start, end
+
+
+READ_WHOLE_MAX = 10 * 1024 * 1024
+
+
+def send(report: ReportFile):
+    """The report's file as the answer: read whole up to 10 MB (no open file handle outlives
+    a response nobody closes, as app/filestore.py does), streamed above that."""
+    response = files.serve(report.storage_key, report.filename or "report", report.format)
+    if (report.size or 0) <= READ_WHOLE_MAX:
+        body = files.read(report.storage_key)
+        response.close()
+        response.direct_passthrough = False
+        response.set_data(body)
+    return response
+
+
+def _end_read() -> None:
+    """Close the request's read session before the one write transaction (as app/deferred.py
+    does): in tests every session shares one connection, and closing the reader afterwards
+    would roll back to its savepoint, the writer's work with it."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
 
 
 def report_json(report: ReportFile, job: Job | None = None,
@@ -109,6 +133,7 @@ def due_diligence(query: dict):
     if not queued and supplier_count(reader, org.id) <= limit:
         path, rows = services.produce(reader, org=org, fmt=fmt, period_start=start,
                                       period_end=end)
+        _end_read()
         writer = get_db().new_session(write=True)
         try:
             report = services.make_now(writer, org=org, actor=current_user, fmt=fmt,
@@ -120,7 +145,8 @@ def due_diligence(query: dict):
             raise
         finally:
             writer.close()
-        return files.serve(report.storage_key, report.filename, fmt)
+        return send(report)
+    _end_read()
     writer = get_db().new_session(write=True)
     try:
         report = services.request_report(writer, org=org, actor=current_user, fmt=fmt,
@@ -169,4 +195,4 @@ def download(report_id: int):
     report = get_owned(get_session(), ReportFile, report_id, current_user.org_id)
     if report.status != "done" or not report.storage_key:
         raise Conflict(f"This report is {report.status}: download it once it is done.")
-    return files.serve(report.storage_key, report.filename or "report", report.format)
+    return send(report)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app
 from markupsafe import Markup
 
 from reports import charts
-from reports.pdf import render_pdf
+from reports.pdf import html_to_pdf
 from risk import weights as W
 from suppliers.kinds import KIND_LABELS
 
@@ -81,6 +82,16 @@ def context(facts: dict[str, Any], *, made_at: str) -> dict[str, Any]:
     }
 
 
+def html(facts: dict[str, Any], *, made_at: str) -> str:
+    """The report's HTML, rendered by the app's Jinja environment (autoescaped, as every
+    .html template) without the request's context processors: a job run at once inside a
+    request (QUEUE_IMMEDIATE) must not load the signed-in user through the request's session,
+    and nothing in a PDF depends on who is signed in."""
+    values = context(facts, made_at=made_at)
+    values.setdefault("generated_by", current_app.config.get("PUBLIC_URL", ""))
+    return current_app.jinja_env.get_template(TEMPLATE).render(**values)
+
+
 def render(facts: dict[str, Any], *, made_at: str) -> bytes:
     """The PDF of the report for these facts."""
-    return render_pdf(TEMPLATE, **context(facts, made_at=made_at))
+    return html_to_pdf(html(facts, made_at=made_at))

@@ -9,7 +9,7 @@ formula-safe writers (frozen headers, filters, widths, text never a formula).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,13 @@ def _pages(session: Session, stmt: Select, key: Any) -> Iterator[Any]:
         if len(rows) < PAGE:
             return
         last = rows[-1][0]
+
+
+def _plain(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    """Times as naive UTC, as a spreadsheet cell holds them (Excel has no time zones)."""
+    for row in rows:
+        yield [v.astimezone(UTC).replace(tzinfo=None)
+               if isinstance(v, datetime) and v.tzinfo is not None else v for v in row]
 
 
 def top_factors_text(factors: list[dict[str, Any]] | None, count: int = 3) -> str:
@@ -188,12 +195,12 @@ def write_report_xlsx(path: Path, session: Session, *, org: Any, start: date, en
     write_xlsx(str(path), [
         ("About", ["field", "value"], about),
         ("Suppliers", SUPPLIER_HEADER, suppliers(session, org.id, progress)),
-        ("Relationships", SHEETS["Relationships"], relationships(session, org)),
-        ("Findings", SHEETS["Findings"], findings(session, org.id, start, end)),
-        ("Actions", SHEETS["Actions"], actions(session, org.id)),
-        ("Fees", SHEETS["Fees"], fees(session, org.id)),
+        ("Relationships", SHEETS["Relationships"], _plain(relationships(session, org))),
+        ("Findings", SHEETS["Findings"], _plain(findings(session, org.id, start, end))),
+        ("Actions", SHEETS["Actions"], _plain(actions(session, org.id))),
+        ("Fees", SHEETS["Fees"], _plain(fees(session, org.id))),
         ("Questionnaires", SHEETS["Questionnaires"],
-         questionnaires(session, org.id, start, end)),
+         _plain(questionnaires(session, org.id, start, end))),
     ], filters=True)
 
 

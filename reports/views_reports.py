@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from app.access import roles_required
@@ -19,7 +20,6 @@ from app.db import get_session
 from app.errors import AppError
 from app.jobs.models import Job
 from app.tenancy import get_owned, owned
-from reports import files
 from reports import jobs as _jobs  # noqa: F401 - registers the job's handler
 from reports.models import ReportFile
 from reports.services import reports as services
@@ -36,9 +36,9 @@ class ReportForm(FlaskForm):
     period_start = DateField("From", validators=[InputRequired()])
     period_end = DateField("To", validators=[InputRequired()])
     format = SelectField("Format", choices=[
-        ("pdf", "PDF: the report, a few pages"),
-        ("xlsx", "XLSX: every table, one sheet each"),
-        ("csv", "CSV: the supplier risk register")])
+        SelectChoice("pdf", "PDF: the report, a few pages"),
+        SelectChoice("xlsx", "XLSX: every table, one sheet each"),
+        SelectChoice("csv", "CSV: the supplier risk register")])
 
     def validate_period_end(self, field: Any) -> None:
         if self.period_start.data and field.data and self.period_start.data > field.data:
@@ -87,7 +87,9 @@ def download(report_id: int):
     if report.status != "done" or not report.storage_key:
         flash("That report is not ready yet.", "info")
         return redirect(url_for("reports.index"))
-    return files.serve(report.storage_key, report.filename or "report", report.format)
+    from reports.api_reports import send
+
+    return send(report)
 
 
 def card(session, user) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """Access table of the reports package (tests/test_access_matrix.py's docstring).
 
-Statements (pages and API) are for compliance and admin users of buying companies, on their
-own company's statements (tests/reports/access_statements.py).
+Statements and due-diligence reports (pages and API) are for compliance and admin users of
+buying companies, on their own company's records (tests/reports/access_statements.py and
+access_reports.py).
 
 The registry (pages and API) is for users with the role `regulator` of a regulator
 organisation: everyone else signed in is 403 by role or kind. Verification is public.
@@ -10,6 +11,8 @@ organisation: everyone else signed in is 403 by role or kind. Verification is pu
 from __future__ import annotations
 
 from app.access import PUBLIC
+from tests.reports import access_reports
+from tests.reports.access_statements import STATEMENT_ACCESS, STATEMENT_MAKERS, STATEMENT_SHARED
 
 REGULATOR = frozenset({"regulator"})
 REGULATORS = frozenset({"regulator"})
@@ -52,14 +55,11 @@ REGISTRY_MAKERS: dict[object, object] = {
                      "registry_api.get_statement", "registry_api.statement_pdf")
 }
 
-# --- merged: statements (tests/reports/access_statements.py) --------------------------------
-from tests.reports.access_statements import (  # noqa: E402
-    STATEMENT_ACCESS,
-    STATEMENT_MAKERS,
-    STATEMENT_SHARED,
-)
-
+# --- the statements' and the reports' entries ---------------------------------------------
 ACCESS.update(STATEMENT_ACCESS)
+ACCESS.update(access_reports.ACCESS)
 KINDS.update(dict.fromkeys(STATEMENT_ACCESS, frozenset({"buyer"})))
-MAKERS: dict[object, object] = {**STATEMENT_MAKERS, **REGISTRY_MAKERS}
+KINDS.update(access_reports.KINDS)
+MAKERS: dict[object, object] = {**STATEMENT_MAKERS, **REGISTRY_MAKERS,
+                                **access_reports.MAKERS}
 SHARED = set(STATEMENT_SHARED)

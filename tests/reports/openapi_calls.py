@@ -1,4 +1,5 @@
-"""A success call for every registry API operation (collected by tests/app/test_openapi.py)."""
+"""A success call for every report, statement and registry API operation (collected by
+tests/app/test_openapi.py)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,24 @@ def _statement_calls(db, user) -> dict:
     }
 
 
+def _report_calls(db, user) -> dict:
+    from tests.reports.access_reports import _report_id
+    from tests.suppliers.factories import link, make_supplier
+
+    org = user.org
+    link(db, org, make_supplier(db, org, name="=SUM(1,2)", country="CN"))
+    report_id = _report_id(db, org, user)
+    return {
+        ("get", "/api/v1/reports/due-diligence"): dict(query_string={
+            "format": "csv", "period_start": "2026-01-01", "period_end": "2026-06-30"}),
+        ("get", "/api/v1/reports"): {},
+        ("get", "/api/v1/reports/{report_id}"): dict(id=report_id),
+        ("get", "/api/v1/reports/{report_id}/download"): dict(id=report_id),
+    }
+
+
 def success_calls(db, user, client) -> dict:
-    calls = _statement_calls(db, user)
+    calls = _statement_calls(db, user) | _report_calls(db, user)
     regulator = make_user(db, make_org(db, "regulator", jurisdiction="UK"), "regulator")
     filed = make_statement(db, make_org(db, "buyer"), "uk_msa")
     db.commit()
