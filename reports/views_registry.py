@@ -41,6 +41,16 @@ def paragraphs(value: Any) -> list[str]:
     return [p.strip() for p in _BLANK_LINES.split(text) if p.strip()]
 
 
+_LONG_RUN = re.compile(r"\S{60}")
+
+
+@bp.app_template_filter("breakable")
+def breakable(value: str) -> str:
+    """A zero-width space after every 60 characters without a space: WeasyPrint takes minutes
+    to wrap one unbroken 200,000-character word (overflow-wrap), and seconds with breaks."""
+    return _LONG_RUN.sub(lambda m: m.group(0) + "\u200b", value)
+
+
 @bp.app_template_filter("pdf_date")
 def pdf_date(value: Any) -> str:
     if isinstance(value, date):
