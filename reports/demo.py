@@ -1,6 +1,7 @@
 """Demo statements: Northwind's UK statement for the last twelve months, filed (so the UK
 regulator's registry has something to read), and its Australian statement for the same
-period, drafted from the same evidence with criteria still to complete. Idempotent."""
+period, drafted from the same evidence with criteria still to complete; and the period's
+due-diligence report, queued. Idempotent."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reports.models import Statement
+from reports.models import ReportFile, Statement
+from reports.services import reports as report_services
 from reports.services import statements as services
 
 
@@ -87,3 +89,10 @@ def seed(session: Session, orgs: dict) -> None:
         services.update_statement(session, statement=au, actor=None,
                                   changes={"sections": {k: done.get(k, au.sections[k])
                                                         for k in keys}})
+
+    # The due-diligence report of the same period, as PDF and XLSX: queued, so the job worker
+    # of `make run` makes them (the reports page shows their progress, then the files).
+    if session.scalar(select(ReportFile.id).where(ReportFile.org_id == buyer.id)) is None:
+        for fmt in ("pdf", "xlsx"):
+            report_services.request_report(session, org=buyer, actor=None, fmt=fmt,
+                                           period_start=start, period_end=end)
