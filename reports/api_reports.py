@@ -36,9 +36,9 @@ MEDIA = ["application/pdf", files.CONTENT_TYPES["xlsx"], "text/csv"]
 
 
 def _date(args: Any, name: str) -> date | None:
+    if name not in args:
+        return None  # the default
     raw = (args.get(name) or "").strip()
-    if not raw:
-        return None
     try:
         return date.fromisoformat(raw) if len(raw) == 10 else _bad(name, raw)
     except ValueError:

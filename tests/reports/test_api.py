@@ -91,6 +91,7 @@ def test_csv_register_is_formula_safe(client, db, network, api):
     ("period_end=yesterday", "period_end"),
     ("period_start=2026-06-01&period_end=2026-05-01", "period_start"),
     ("period_start=2026-6-1", "period_start"),
+    ("period_start=", "period_start"),
 ])
 def test_bad_requests_are_422_naming_the_field(client, api, query, field):
     response = fetch(client, f"{URL}?{query}", headers=api)
