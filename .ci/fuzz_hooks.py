@@ -102,9 +102,18 @@ def before_call(context, case, kwargs):
         statements_rules(case, path, method, body)
     elif isinstance(body, dict):
         audits_rules(case, path, method, body)
+    if path.endswith("/reports/due-diligence") and isinstance(case.query, dict):
+        _period_in_order(case.query)
 
 
 _TODAY = dt.date.today()
+
+
+def _period_in_order(query: dict) -> None:
+    """A period does not end before it starts (period_end defaults to today)."""
+    start, end = query.get("period_start"), query.get("period_end", _TODAY.isoformat())
+    if isinstance(start, str) and isinstance(end, str) and start > end:
+        query["period_start"], query["period_end"] = end, start
 
 
 def _reachable_campaign(body: dict) -> None:

@@ -207,15 +207,18 @@ class ApiOperation:
     produces: tuple[str, ...] = ()       # binary answers: their media types
     errors: frozenset[int] = frozenset()  # statuses beyond those app/openapi.py infers
     lookup_first: bool = False           # body passed as a callable: 404 before a 422
+    # other successes: (status, component name), e.g. (202, "ReportQueued") beside a file
+    also: tuple[tuple[int, str], ...] = ()
 
 
 def api_route(
     *, status: int = 200, response: str | dict | None = None, many: bool = False,
     body: str | None = None, query: str | None = None, upload: Iterable[str] = (),
     produces: Iterable[str] = (), errors: Iterable[int] = (), lookup_first: bool = False,
+    also: Mapping[int, str] | None = None,
 ) -> Callable[[Callable], Callable]:
     op = ApiOperation(status, response, many, body, query, tuple(upload), tuple(produces),
-                      frozenset(errors), lookup_first)
+                      frozenset(errors), lookup_first, tuple(sorted((also or {}).items())))
 
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)

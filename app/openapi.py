@@ -126,6 +126,9 @@ def _operation(app: Flask, rule: Any, method: str, schemas: dict[str, Any]) -> d
     if body:
         op["requestBody"] = body
     responses: dict[str, Any] = {str(api.status): _success(api)}
+    for status, name in api.also:
+        responses[str(status)] = {"description": _REASONS.get(status, "Accepted"),
+                                  "content": {"application/json": {"schema": ref(name)}}}
     for status in sorted(_error_statuses(rule, method, api, access)):
         responses[str(status)] = {"description": _REASONS.get(status, "Error"),
                                   "content": {"application/json": {"schema": ref("Error")}}}

@@ -116,7 +116,7 @@ def with_people(session, reports: list[ReportFile]) -> list[dict[str, Any]]:
 
 @bp.get("/reports/due-diligence")
 @readers
-@api_route(query="DueDiligenceQuery", produces=MEDIA)
+@api_route(query="DueDiligenceQuery", produces=MEDIA, also={202: "ReportQueued"})
 def due_diligence(query: dict):
     """The due-diligence report of a period as `?format=pdf` (default), `xlsx` or `csv`.
 

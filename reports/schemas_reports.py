@@ -47,6 +47,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "format": {"type": "string", "enum": list(FORMATS), "default": "pdf"},
         "period_start": {**_DATE_ARG, "description": "default: a year before period_end"},
         "period_end": {**_DATE_ARG, "description": "default: today"},
+        "async": {"type": "string", "enum": ["", "0", "1", "true", "false", "yes", "no"],
+                  "description": "1: make it on the job queue (202), whatever the size"},
     }},
     "ReportListQuery": {"type": "object", "properties": {**PAGE_QUERY}},
 }

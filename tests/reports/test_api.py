@@ -168,3 +168,21 @@ def test_download_of_a_report_being_made_is_409(client, db, network, reporter, a
     response = fetch(client, f"/api/v1/reports/{report.id}/download", headers=api)
     assert response.status_code == 409
     assert fetch(client, f"/api/v1/reports/{report.id}", headers=api).json["download_url"] is None
+
+
+def test_the_queued_answer_is_in_the_openapi_document(client, network, api):
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    spec = client.get("/api/v1/openapi.json").json
+    op = spec["paths"]["/api/v1/reports/due-diligence"]["get"]
+    assert op["responses"]["202"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ReportQueued"}
+    assert "async" in {p["name"] for p in op["parameters"]}
+    body = fetch(client, f"{URL}?format=csv&async=1", headers=api).json
+    doc = Resource({"components": spec["components"]}, specification=DRAFT202012)
+    validator = Draft202012Validator({"$ref": "urn:spec#/components/schemas/ReportQueued"},
+                                     registry=Registry().with_resource("urn:spec", doc))
+    assert not list(validator.iter_errors(body))
+    assert list(validator.iter_errors({"report": "not an object"}))  # the check can fail
