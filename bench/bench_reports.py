@@ -17,11 +17,9 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import random
-import resource
 import statistics
 import subprocess
 import sys
@@ -32,23 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import risk_seed
+from bench.common import peak_rss_mb, reset_peak, status_mb
 
 PDF_TARGET_S = 10.0
 HERE = Path(__file__).resolve()
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _status_mb(field: str) -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def _app(url: str, folder: Path):
@@ -180,16 +165,14 @@ def xlsx_child(url: str, folder: str, org_id: int) -> None:
     app = _app(url, Path(folder))
     with app.app_context():
         _org(app, org_id)[0].close()  # connect, load the models: the baseline includes them
-    baseline = _rss_mb()
-    resident = _status_mb("VmRSS")
-    # Linux: reset VmHWM, so the writer's own peak shows even below setup's peak
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
+    baseline = peak_rss_mb()
+    resident = status_mb("VmRSS")
+    reset_peak()  # the writer's own peak shows, even below setup's
     started = time.perf_counter()
     path = produce(app, org_id, "xlsx")
     seconds = time.perf_counter() - started
-    print(json.dumps({"baseline_mb": baseline, "peak_mb": _rss_mb(), "seconds": seconds,
-                      "resident_mb": resident, "writer_peak_mb": _status_mb("VmHWM"),
+    print(json.dumps({"baseline_mb": baseline, "peak_mb": peak_rss_mb(), "seconds": seconds,
+                      "resident_mb": resident, "writer_peak_mb": status_mb("VmHWM"),
                       "size_mb": path.stat().st_size / 2**20}))
     path.unlink()
 

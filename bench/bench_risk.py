@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 
 from bench import risk_seed
-from bench.common import best_and_median, make_app, peak_rss_mb
+from bench.common import best_and_median, make_app, peak_mb, reset_peak, status_mb
 
 PASSWORD = "kiln-ledger-cotton-2026"  # noqa: S105 - a throwaway bench account
 RECOMPUTE_TARGET_S = 10.0
@@ -49,30 +49,6 @@ API_TARGET_MS = 100.0
 PAGES = [("/risk", "risk dashboard", 200.0)]
 APIS = [("/api/v1/risk", "first page"), ("/api/v1/risk?band=high", "band=high"),
         ("/api/v1/risk?country=CN", "country=CN")]
-
-
-# --- memory: the peak of one stage, not of the seeding before it -----------------------------
-
-def reset_peak() -> bool:
-    try:
-        Path("/proc/self/clear_refs").write_text("5")  # Linux: resets VmHWM
-        return True
-    except OSError:
-        return False
-
-
-def _status_mb(field: str) -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return None
-
-
-def peak_mb() -> float:
-    return _status_mb("VmHWM") or peak_rss_mb()
 
 
 # --- set-up ---------------------------------------------------------------------------------
@@ -144,7 +120,7 @@ def recompute(app, org_id: int, profile: bool = False) -> dict:
 
     gc.collect()
     reset_peak()
-    before_mb = _status_mb("VmRSS") or 0.0
+    before_mb = status_mb("VmRSS") or 0.0
     marks: list[tuple[str, float]] = []
 
     def tell(done: int, total: int, stage: str) -> None:

@@ -90,6 +90,31 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+# --- memory: the peak of one stage, not of the seeding before it -----------------------------
+
+def reset_peak() -> bool:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # Linux: resets VmHWM
+        return True
+    except OSError:
+        return False
+
+
+def status_mb(field: str) -> float | None:
+    """A field of /proc/self/status (VmRSS, VmHWM) in MB; None where there is none."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def peak_mb() -> float:
+    return status_mb("VmHWM") or peak_rss_mb()
+
+
 @contextmanager
 def timed(results: dict, key: str):
     started = time.perf_counter()
