@@ -36,7 +36,9 @@ def main() -> int:
                   pg],
                  ["bench_risk_pages.py", "--database-url", pg],
                  ["bench_risk.py", "--suppliers", "100000", "--edges", "300000",
-                  "--database-url", pg]]
+                  "--database-url", pg],
+                 ["bench_reports.py", "--pdf-suppliers", "10000", "--xlsx-sizes",
+                  "10000,50000,100000", "--database-url", pg]]
     for args in runs:
         print(f"\n$ python bench/{' '.join(args)}", flush=True)
         done = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=False)
