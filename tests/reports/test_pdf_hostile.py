@@ -38,7 +38,9 @@ def test_hostile_names_are_text_and_nothing_is_fetched(app, db, network, monkeyp
             super().__init__(roots)
             fetchers.append(self)
 
-    monkeypatch.setattr(pdf, "StaticOnlyFetcher", Watching)
+    import app.pdf as shell_pdf
+
+    monkeypatch.setattr(shell_pdf, "StaticOnlyFetcher", Watching)  # where renders make theirs
     with app.test_request_context():
         facts = gather_facts(db, org=network.org, period_start=network.start,
                              period_end=network.end)
