@@ -89,13 +89,14 @@ def register_shell(app: Flask) -> None:
 def register_domains(app: Flask) -> None:
     """Every domain package, in layer order: each exposes `contribution() -> Package`."""
     import audits
+    import grievances
     import questionnaires
     import reports
     import risk
     import suppliers
     from app.registry import register_package
 
-    for package in (suppliers, questionnaires, audits, risk, reports):
+    for package in (suppliers, questionnaires, audits, grievances, risk, reports):
         register_package(app, package.contribution())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 import tempfile
@@ -17,7 +19,7 @@ def _instance_path() -> Path:
     return Path(os.environ.get("TIERLIGHT_INSTANCE", default)).resolve()
 
 
-def generated_key(path: Path) -> str:
+def generated_key(path: Path, make=lambda: secrets.token_urlsafe(48)) -> str:
     """A random key kept in the instance folder: made once, then read by every process.
 
     Written to a private temporary file and linked into place (atomic, and refused when the
@@ -29,7 +31,7 @@ def generated_key(path: Path) -> str:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             with os.fdopen(fd, "w") as handle:  # mkstemp makes it owner-only (0600)
-                handle.write(secrets.token_urlsafe(48))
+                handle.write(make())
             os.link(tmp, path)
         except FileExistsError:
             pass
@@ -60,6 +62,32 @@ def _audit_log_key(instance: Path, production: bool) -> str:
     return key
 
 
+def _fernet_key() -> str:
+    """32 random bytes, url-safe base64: the format of a Fernet key (cryptography)."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def _grievance_keys(instance: Path, production: bool) -> list[str]:
+    """Keys that encrypt grievance text at rest, newest first: TIERLIGHT_GRIEVANCE_KEYS is a
+    comma-separated list of Fernet keys; the first encrypts, every one decrypts (rotation:
+    put a new key first, run `flask grievances rotate-keys`, then drop the old one)."""
+    keys = [k.strip() for k in os.environ.get("TIERLIGHT_GRIEVANCE_KEYS", "").split(",")
+            if k.strip()]
+    if not keys:
+        if production:
+            raise ConfigError("TIERLIGHT_GRIEVANCE_KEYS must be set when "
+                              "TIERLIGHT_ENV=production.")
+        keys = [generated_key(instance / "grievance_key", _fernet_key)]
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except (ValueError, binascii.Error):
+            raise ConfigError("Each TIERLIGHT_GRIEVANCE_KEYS entry must be a Fernet key: 32 "
+                              "bytes in url-safe base64 (44 characters).") from None
+    return keys
+
+
 def load_config() -> dict[str, object]:
     """Settings from the environment; create_app(config) may override any key."""
     env = os.environ.get("TIERLIGHT_ENV", "development")
@@ -88,6 +116,10 @@ def load_config() -> dict[str, object]:
         "DATABASE_URL": database_url,
         "SECRET_KEY": secret_key,
         "AUDIT_LOG_KEY": _audit_log_key(instance, production),
+        "GRIEVANCE_KEYS": _grievance_keys(instance, production),
+        # Closed cases keep their statistics; their text is purged after this many days.
+        "GRIEVANCE_RETENTION_DAYS": int(os.environ.get("TIERLIGHT_GRIEVANCE_RETENTION_DAYS",
+                                                       "365")),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # a little above the 25 MB upload limit
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -58,7 +58,19 @@ audit_inputs_changed = _signals.signal("audit-inputs-changed")
 # Sent once per transaction and organisation, like audit_inputs_changed.
 network_changed = _signals.signal("network-changed")
 
-# risk_inputs is the one signal sent synchronously, inside the sender's transaction: the risk
+# grievance_changed: supplier_ids: the buyer's (org_id) suppliers whose grievance cases changed
+# (a case linked to or unlinked from one, a status that opens or closes it, the retaliation
+# flag). Sent once per transaction and organisation; risk asks risk_inputs again.
+grievance_changed = _signals.signal("grievance-changed")
+
+# report_inputs, like risk_inputs, is sent synchronously inside the sender's transaction: the
+# reports package asks for the figures of a period that other packages hold (grievance
+# statistics today) without importing them. Receivers get (sender="reports", session=,
+# org_id=, period_start=, period_end=) and return a dict {section key: figures}, e.g.
+# {"grievances": {...}}: counts only (under 5 given as "fewer than 5"), never text or ids.
+report_inputs = _signals.signal("report-inputs")
+
+# risk_inputs is sent synchronously, inside the sender's transaction: the risk
 # package asks for evidence that other packages hold about suppliers (grievances today)
 # without importing them. Receivers get (sender="risk", session=, org_id=) and return a list
 # of dicts {"supplier_id", "kind" ("grievance"), "id", "category", "status", "retaliation",

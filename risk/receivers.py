@@ -24,6 +24,7 @@ INPUTS = (
     signals.supplier_created, signals.supplier_changed, signals.supplier_archived,
     signals.supplier_restored, signals.supplier_purged, signals.supplier_merged,
     signals.network_changed, signals.questionnaire_submitted, signals.audit_inputs_changed,
+    signals.grievance_changed,
 )
 
 

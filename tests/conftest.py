@@ -29,6 +29,8 @@ def _database_url(tmp_root) -> str:
 # The session's app, for helpers that run outside a test's app (access-table makers that call
 # services needing configuration, such as the questionnaire link's key).
 CURRENT_APP: list = []
+TEST_GRIEVANCE_KEY = "dGllcmxpZ2h0LXRlc3QtZ3JpZXZhbmNlLWtleS0wMDE="
+OLD_GRIEVANCE_KEY = "dGllcmxpZ2h0LW9sZC1ncmlldmFuY2Uta2V5LTAwMDA="
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +46,8 @@ def app(tmp_path_factory):
             "UPLOAD_FOLDER": str(root / "uploads"),
             "EVIDENCE_FOLDER": str(root / "evidence"),
             "REPORTS_FOLDER": str(root / "reports"),
+            # grievance text: the second key is an older one, still read (key rotation)
+            "GRIEVANCE_KEYS": [TEST_GRIEVANCE_KEY, OLD_GRIEVANCE_KEY],
             "PASSWORD_HASH_FAST": True,
             "QUEUE_IMMEDIATE": True,  # jobs run at once; tests of the worker start real ones
             "RATELIMIT_ENABLED": True,

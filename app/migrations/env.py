@@ -3,6 +3,7 @@
 from alembic import context
 
 import audits.models  # noqa: F401 - registers the tables on Base.metadata
+import grievances.models  # noqa: F401
 import questionnaires.models  # noqa: F401
 import reports.models  # noqa: F401
 import risk.models  # noqa: F401

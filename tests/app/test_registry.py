@@ -29,7 +29,7 @@ EDITORS = frozenset({"admin", "compliance"})
 
 def test_every_domain_package_is_registered_once(app):
     assert [p.name for p in registry(app).packages] == [
-        "suppliers", "questionnaires", "audits", "risk", "reports"]
+        "suppliers", "questionnaires", "audits", "grievances", "risk", "reports"]
     assert "Supplier" in registry(app).openapi_schemas
 
 
@@ -62,19 +62,18 @@ def test_seeders_run_in_their_order_whatever_the_registration_order():
 @pytest.fixture
 def second_app(app, db, tmp_path):
     """A fresh app on the test database, with an extra package that adds supplier panels."""
-    (tmp_path / "grievances").mkdir()
-    (tmp_path / "grievances" / "panel.html").write_text(
+    (tmp_path / "extra").mkdir()
+    (tmp_path / "extra" / "panel.html").write_text(
         "<p class='audit-panel'>{{ data.count }} audits of {{ supplier.name }}</p>")
     extra = Package(
-        name="grievances",  # a package not registered yet (audits is, since issue 9)
-        # (audits has its own "audits" blueprint and templates since its pages landed)
-        blueprints=(Blueprint("grievances", __name__, template_folder=str(tmp_path)),),
+        name="extra",  # a package not registered (every real one is, by now)
+        blueprints=(Blueprint("extra", __name__, template_folder=str(tmp_path)),),
         supplier_panels=(
-            SupplierPanel("Audits", "grievances/panel.html", EDITORS,
+            SupplierPanel("Audits", "extra/panel.html", EDITORS,
                           load=lambda session, user, supplier: {"count": 3}, order=20),
-            SupplierPanel("Broken", "grievances/panel.html", EDITORS,
+            SupplierPanel("Broken", "extra/panel.html", EDITORS,
                           load=lambda session, user, supplier: 1 / 0, order=30),
-            SupplierPanel("Auditors only", "grievances/panel.html", frozenset({"auditor"})),
+            SupplierPanel("Auditors only", "extra/panel.html", frozenset({"auditor"})),
         ),
         cards=(DashboardCard("Audits", EDITORS, lambda s, u: [{"label": "open audits",
                                                                "value": 7}]),),

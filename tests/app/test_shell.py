@@ -104,6 +104,14 @@ def test_production_refuses_sqlite_and_missing_secret(monkeypatch, tmp_path):
         load_config()
     monkeypatch.setenv("TIERLIGHT_ALLOW_SQLITE", "1")
     monkeypatch.setenv("AUDIT_LOG_KEY", "k" * 40)
+    monkeypatch.delenv("TIERLIGHT_GRIEVANCE_KEYS", raising=False)
+    with pytest.raises(ConfigError, match="GRIEVANCE_KEYS"):
+        load_config()
+    monkeypatch.setenv("TIERLIGHT_GRIEVANCE_KEYS", "not a fernet key")
+    with pytest.raises(ConfigError, match="Fernet"):
+        load_config()
+    monkeypatch.setenv("TIERLIGHT_GRIEVANCE_KEYS", "A" * 43 + "=,  " + "B" * 43 + "=")
+    assert load_config()["GRIEVANCE_KEYS"] == ["A" * 43 + "=", "B" * 43 + "="]
     assert load_config()["SESSION_COOKIE_SECURE"] is True
 
 

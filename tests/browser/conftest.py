@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.support import CHROMIUM, CHROMIUM_ARGS, CSP_REPORTER, PageWatch
+from tests.conftest import TEST_GRIEVANCE_KEY
 from tests.conftest_mail import _smtp_controller  # noqa: F401 - the SMTP server
 from tests.processes import worker
 
@@ -35,6 +36,7 @@ LIVE_APP_CONFIG: dict[str, object] = {
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "1000 per minute",
+    "GRIEVANCE_KEYS": [TEST_GRIEVANCE_KEY],
 }
 # Whether the import page shows its progress bar before the job ends.
 IMPORT_PROGRESS_VISIBLE = True
@@ -106,6 +108,7 @@ def live_server(tmp_path_factory, _smtp_controller) -> Iterator[LiveServer]:  # 
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TIERLIGHT_", "FLASK_"))}
     env.update({"TIERLIGHT_INSTANCE": str(instance), "DATABASE_URL": url,
                 "SECRET_KEY": str(LIVE_APP_CONFIG["SECRET_KEY"]), "PYTHONUNBUFFERED": "1",
+                "TIERLIGHT_GRIEVANCE_KEYS": TEST_GRIEVANCE_KEY,
                 # the worker sends the outbox to the suite's own SMTP server (aiosmtpd)
                 "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(_smtp_controller[0].port)})
     try:

@@ -1,0 +1,2 @@
+"""State changes of the grievances package (flush, never commit): the reporter's side
+(intake.py) and the company's (cases.py)."""
