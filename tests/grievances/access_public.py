@@ -1,0 +1,7 @@
+"""Access entries of the grievances package's public routes (merged in access.py)."""
+
+from __future__ import annotations
+
+ACCESS: dict[str, object] = {}
+KINDS: dict[str, frozenset[str]] = {}
+MAKERS: dict[object, object] = {}
