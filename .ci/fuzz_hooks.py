@@ -104,6 +104,9 @@ def before_call(context, case, kwargs):
         audits_rules(case, path, method, body)
     if path.endswith("/reports/due-diligence") and isinstance(case.query, dict):
         _period_in_order(case.query)
+    if path.endswith("/registry/statements") and isinstance(case.query, dict) \
+            and case.query.get("framework") not in (None, "", "uk_msa"):
+        case.query["framework"] = "uk_msa"  # the demo regulator's jurisdiction (UK) files it
 
 
 _TODAY = dt.date.today()
@@ -161,8 +164,8 @@ _SPARE = [t for t in open(os.environ["TL_SPARE_TOKENS"]).read().split() if t]  #
 _lock = threading.Lock()
 
 
-@schemathesis.auth(refresh_interval=None).skip_for(path="/api/v1/auth/tokens/current",
-                                                   method="DELETE")
+@schemathesis.auth(refresh_interval=None).skip_for(
+    path="/api/v1/auth/tokens/current", method="DELETE").skip_for(path_regex="^/api/v1/registry/")
 class Token:
     """The compliance user's token, for every operation but revoking the current token."""
 
@@ -181,6 +184,17 @@ class SpareToken:
     def get(self, case, ctx):
         with _lock:
             return _SPARE.pop() if _SPARE else os.environ["TL_TOKEN"]
+
+    def set(self, case, data, ctx):
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@schemathesis.auth(refresh_interval=None).apply_to(path_regex="^/api/v1/registry/")
+class RegulatorToken:
+    """The registry is for regulators: the demo UK regulator's token (TL_REGULATOR_TOKEN)."""
+
+    def get(self, case, ctx):
+        return os.environ.get("TL_REGULATOR_TOKEN") or os.environ["TL_TOKEN"]
 
     def set(self, case, data, ctx):
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
