@@ -70,6 +70,13 @@ grievance_changed = _signals.signal("grievance-changed")
 # {"grievances": {...}}: counts only (under 5 given as "fewer than 5"), never text or ids.
 report_inputs = _signals.signal("report-inputs")
 
+# supplier_merging is sent synchronously inside the merge's transaction (suppliers/services/
+# merge.py), before the duplicate is archived: every package that owns records pointing at a
+# supplier moves them from `duplicate_id` to `keep_id`. Receivers get (sender="suppliers",
+# session=, org_id=, keep_id=, duplicate_id=) and return {label: how many moved}, e.g.
+# {"questionnaire assignments": 2}; the merge writes them into the activity log.
+supplier_merging = _signals.signal("supplier-merging")
+
 # risk_inputs is sent synchronously, inside the sender's transaction: the risk
 # package asks for evidence that other packages hold about suppliers (grievances today)
 # without importing them. Receivers get (sender="risk", session=, org_id=) and return a list

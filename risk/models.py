@@ -145,3 +145,118 @@ class RiskSummary(TenantMixin, Base):
     computed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # {suppliers, scored, mean, bands{}, by_country[], by_tier[], top[], editions{}, method_version}
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- screening against forced-labour entity lists (risk/screening/) ---------------------------
+
+HIT_STATUSES = ("open", "confirmed", "dismissed")
+
+
+class EntityList(Base):
+    """A list of entities (the UFLPA Entity List, a WRO list, Brazil's "lista suja"), loaded by
+    an administrator: `org_id` NULL for one shipped with the platform (everyone's)."""
+
+    __tablename__ = "risk_entity_lists"
+    __label__ = "entity list"
+    __table_args__ = (UniqueConstraint("scope_key", "name", name="uq_risk_entity_lists_name"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    scope_key: Mapped[int] = mapped_column(default=0)  # org_id or 0, for the unique name
+    name: Mapped[str] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ListEdition(Base):
+    """One loaded edition of a list; a newer one supersedes it, and hits keep naming theirs."""
+
+    __tablename__ = "risk_list_editions"
+    __label__ = "list edition"
+    __table_args__ = (UniqueConstraint("list_id", "edition", name="uq_risk_list_editions"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("risk_entity_lists.id", ondelete="CASCADE"),
+                                         index=True)
+    edition: Mapped[str] = mapped_column(String(100))
+    filename: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(default=0)
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    superseded_at: Mapped[datetime | None]
+
+
+class ListEntry(Base):
+    """One listed entity of one edition, as the list gives it."""
+
+    __tablename__ = "risk_list_entries"
+    __label__ = "list entry"
+    __table_args__ = (Index("ix_risk_list_entries_edition_country", "edition_id", "country"),
+                      {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(
+        ForeignKey("risk_list_editions.id", ondelete="CASCADE"))
+    row: Mapped[int]  # in the uploaded file, for the evidence
+    name: Mapped[str] = mapped_column(String(500))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    country: Mapped[str | None] = mapped_column(String(2))
+    identifiers: Mapped[list[str]] = mapped_column(JSON, default=list)
+    listed_on: Mapped[date | None]
+    reason: Mapped[str | None] = mapped_column(String(2000))
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    # sha256 of what the entry says (name, aliases, country, identifiers): a dismissed pair
+    # comes back only when this or the supplier's fingerprint changes
+    fingerprint: Mapped[str] = mapped_column(String(64))
+
+
+class ScreeningHit(TenantMixin, Base):
+    """A possible match of one supplier and one list entry, waiting for review or decided."""
+
+    __tablename__ = "risk_screening_hits"
+    __label__ = "screening hit"
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "entry_id", name="uq_risk_screening_hits_pair"),
+        CheckConstraint(_in("status", HIT_STATUSES), name="status"),
+        Index("ix_risk_screening_hits_org_status", "org_id", "status", "score"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"),
+                                             index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("risk_list_entries.id",
+                                                     ondelete="CASCADE"), index=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("risk_entity_lists.id", ondelete="CASCADE"))
+    edition_id: Mapped[int] = mapped_column(ForeignKey("risk_list_editions.id",
+                                                       ondelete="CASCADE"))
+    score: Mapped[float]
+    certain: Mapped[bool] = mapped_column(default=False)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    supplier_fingerprint: Mapped[str] = mapped_column(String(64))
+    entry_fingerprint: Mapped[str] = mapped_column(String(64))
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(1000))
+
+
+class ScreeningRun(TenantMixin, Base):
+    """When screening last ran for an organisation, and what it found (the review queue says)."""
+
+    __tablename__ = "risk_screening_runs"
+    __label__ = "screening run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[str] = mapped_column(String(20))  # import, list, nightly, manual
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    suppliers: Mapped[int] = mapped_column(default=0)
+    entries: Mapped[int] = mapped_column(default=0)
+    new_hits: Mapped[int] = mapped_column(default=0)

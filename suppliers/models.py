@@ -97,6 +97,11 @@ class Supplier(TenantMixin, Base):
     # 0-100 and its band, from the risk package (services.set_risk); null until scored.
     risk_score: Mapped[float | None]
     risk_band: Mapped[str | None] = mapped_column(String(10))
+    # The name in Latin script, for a supplier whose name is written in another (screening
+    # and duplicate detection compare both).
+    latin_name: Mapped[str | None] = mapped_column(String(300))
+    # On a forced-labour entity list: a screening hit confirmed (set by risk/screening).
+    listed: Mapped[bool] = mapped_column(default=False, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -189,3 +194,34 @@ class ImportJob(TenantMixin, Base):
         """
         running = self.status not in ("done", "failed")
         return self.job_id is None and running and utcnow() - self.created_at > STALLED_AFTER
+
+
+class DuplicateCandidate(TenantMixin, Base):
+    """A pair of one network's suppliers that look like one company (suppliers/duplicates.py),
+    `low_id` < `high_id`. Found by the duplicate job; a "not a duplicate" decision is kept with
+    the fingerprints of both records, so the pair comes back only if either record changes."""
+
+    __tablename__ = "supplier_duplicates"
+    __label__ = "possible duplicate"
+    __table_args__ = (
+        UniqueConstraint("low_id", "high_id", name="uq_supplier_duplicates_pair"),
+        CheckConstraint("low_id < high_id", name="ordered"),
+        CheckConstraint(_in("status", ("open", "dismissed", "merged")), name="status"),
+        Index("ix_supplier_duplicates_org_status", "org_id", "status", "score"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    low_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"))
+    high_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id", ondelete="CASCADE"),
+                                         index=True)
+    score: Mapped[float]
+    certain: Mapped[bool] = mapped_column(default=False)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    low_fingerprint: Mapped[str] = mapped_column(String(64))
+    high_fingerprint: Mapped[str] = mapped_column(String(64))
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(1000))
