@@ -19,10 +19,12 @@ import hashlib
 import hmac
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, request
 
+from app.security import limiter
 from grievances.services.intake import normalise_code
 
 # Paths of the channel: its pages, its stylesheet, and the API under /api/v1/grievances/ whose
@@ -141,6 +143,24 @@ def accepted(response: Any) -> bool:
 
 def wrong_pair(response: Any) -> bool:
     return response.status_code == 404
+
+
+def limit_reports(methods: list[str] | None = None) -> Callable[[Callable], Callable]:
+    """Reports accepted per address, over the page and the API together."""
+    return limiter.shared_limit(intake_limit, "grievance-reports", key_func=address_key,
+                                methods=methods, deduct_when=accepted)
+
+
+def limit_guesses(methods: list[str] | None = None) -> Callable[[Callable], Callable]:
+    """Wrong code-and-secret pairs per case code and per address, over every follow-up
+    route (pages and API) together."""
+    per_case = limiter.shared_limit(follow_limit, "grievance-case", key_func=case_key,
+                                    methods=methods, deduct_when=wrong_pair,
+                                    exempt_when=no_code)
+    per_address = limiter.shared_limit(intake_limit, "grievance-guesses",
+                                       key_func=address_key, methods=methods,
+                                       deduct_when=wrong_pair)
+    return lambda view: per_address(per_case(view))
 
 
 def init_app(app: Flask) -> None:

@@ -14,7 +14,6 @@ from app.access import public
 from app.apischema import INT_ID, ONE_LINE, api_route, required_text, text
 from app.db import get_session
 from app.links import external_url
-from app.security import limiter
 from grievances import privacy
 from grievances.services import intake as service
 from grievances.services.intake import MAX_LINE, MAX_TEXT
@@ -91,8 +90,7 @@ OPENAPI_SCHEMAS: dict[str, dict] = {
 
 
 @bp.post("/<intake_key>")
-@limiter.limit(privacy.intake_limit, key_func=privacy.address_key,
-               deduct_when=privacy.accepted)
+@privacy.limit_reports()
 @public
 @api_route(status=201, response="GrievanceReceipt", body="GrievanceReport", errors=[429],
            lookup_first=True)
@@ -113,10 +111,7 @@ def report(intake_key: str, body):
 
 
 @bp.get("/status")
-@limiter.limit(privacy.intake_limit, key_func=privacy.address_key,
-               deduct_when=privacy.wrong_pair)
-@limiter.limit(privacy.follow_limit, key_func=privacy.case_key,
-               deduct_when=privacy.wrong_pair, exempt_when=privacy.no_code)
+@privacy.limit_guesses()
 @public
 @api_route(response="GrievanceStatus", query="GrievanceStatusQuery", errors=[404, 429])
 def status(query: dict):
@@ -128,10 +123,7 @@ def status(query: dict):
 
 
 @bp.post("/status/reply")
-@limiter.limit(privacy.intake_limit, key_func=privacy.address_key,
-               deduct_when=privacy.wrong_pair)
-@limiter.limit(privacy.follow_limit, key_func=privacy.case_key,
-               deduct_when=privacy.wrong_pair, exempt_when=privacy.no_code)
+@privacy.limit_guesses()
 @public
 @api_route(status=201, response="GrievanceReply", body="GrievanceReplyInput",
            errors=[404, 429])

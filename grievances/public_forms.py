@@ -8,6 +8,7 @@ English, for the API. The page language travels in a hidden `lang` field.
 from __future__ import annotations
 
 import pycountry
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -22,7 +23,7 @@ SOMEWHERE_ELSE = "other"
 def _too_long(value: str, limit: int) -> str | None:
     if len(value) > limit:
         return _("This is too long: at most %(limit)s characters (yours has %(count)s).",
-                 limit=f"{limit:,}", count=f"{len(value):,}")
+                 limit=format_decimal(limit), count=format_decimal(len(value)))
     return None
 
 

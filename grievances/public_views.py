@@ -20,7 +20,6 @@ from app.access import public
 from app.auth.models import Organization
 from app.db import get_session
 from app.errors import AppError, NotFound, ValidationFailed
-from app.security import limiter
 from grievances import i18n, privacy
 from grievances.models import Channel
 from grievances.public_forms import SOMEWHERE_ELSE, FollowForm, IntakeForm, ReplyForm
@@ -62,8 +61,7 @@ def _company(db, channel: Channel) -> str:
 
 
 @bp.route("/<intake_key>", methods=["GET", "POST"])
-@limiter.limit(privacy.intake_limit, key_func=privacy.address_key, methods=["POST"],
-               deduct_when=privacy.accepted)
+@privacy.limit_reports(methods=["POST"])
 @public
 def intake(intake_key: str):
     db = get_session()
@@ -104,10 +102,7 @@ def _case_page(db, grievance, form: ReplyForm, status: int = 200, **context: Any
 
 
 @bp.route("/follow", methods=["GET", "POST"])
-@limiter.limit(privacy.intake_limit, key_func=privacy.address_key, methods=["POST"],
-               deduct_when=privacy.wrong_pair)
-@limiter.limit(privacy.follow_limit, key_func=privacy.case_key, methods=["POST"],
-               deduct_when=privacy.wrong_pair, exempt_when=privacy.no_code)
+@privacy.limit_guesses(methods=["POST"])
 @public
 def follow():
     form = FollowForm()
@@ -125,10 +120,7 @@ def follow():
 
 
 @bp.post("/follow/reply")
-@limiter.limit(privacy.intake_limit, key_func=privacy.address_key,
-               deduct_when=privacy.wrong_pair)
-@limiter.limit(privacy.follow_limit, key_func=privacy.case_key,
-               deduct_when=privacy.wrong_pair, exempt_when=privacy.no_code)
+@privacy.limit_guesses()
 @public
 def reply():
     form = ReplyForm()
