@@ -10,15 +10,18 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, request, send_file
+from flask import Blueprint, Response, current_app, g, render_template, request, send_file
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.access import roles_required
-from app.db import get_session
+from app.db import get_db, get_session
 from app.pdf import html_to_pdf
 from grievances import i18n
+from grievances.models import Channel
 from grievances.poster import channel_info, qr_svg, reachable
 from grievances.services.intake import ensure_channel
 
@@ -50,13 +53,31 @@ def _invitation(code: str, company: str) -> dict[str, str]:
         }
 
 
+def _channel(org_id: int) -> Channel:
+    """The company's channel. On first use it is made in a short write transaction of its
+    own: this GET's session only reads (on SQLite a write in it could fail as "locked"),
+    so it is ended first and the page reads in a fresh one that sees the new channel."""
+    found = get_session().scalar(select(Channel).where(Channel.org_id == org_id))
+    if found is not None:
+        return found
+    g.pop("db_session").close()
+    writer = get_db().new_session(write=True)
+    try:
+        try:
+            ensure_channel(writer, org_id=org_id)
+            writer.commit()
+        except IntegrityError:  # made at the same moment by another request: use that one
+            writer.rollback()
+    finally:
+        writer.close()
+    return get_session().scalars(select(Channel).where(Channel.org_id == org_id)).one()
+
+
 def _render(pdf: bool) -> str:
-    db = get_session()
-    channel = ensure_channel(db, org_id=current_user.org_id)
-    db.commit()  # the channel is made on first use
+    company = current_user.org.name  # before _channel, which may end the session
+    channel = _channel(current_user.org_id)
     info = channel_info(channel)
     chosen, untranslated = _languages(channel)
-    company = current_user.org.name
     return render_template(
         "grievances/poster.html", pdf=pdf, company=company, url=info["url"],
         qr=qr_svg(info["url"], title=info["url"]), reachable=reachable(info["url"]),
