@@ -10,6 +10,7 @@ key is simply encrypted again.
 from __future__ import annotations
 
 import click
+from cryptography.fernet import InvalidToken
 from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, update
@@ -45,13 +46,22 @@ def rotate_table(session: Session, model, columns: tuple[str, ...], *,
             values = {}
             for name, token in zip(columns, row[1:], strict=True):
                 if token is not None:
-                    values[name] = crypto.rotate(token)
+                    values[name] = _rotated(token, model, row[0])
             if values:
                 session.execute(update(model).where(model.id == row[0]).values(**values))
                 done += len(values)
         last = rows[-1][0]
         if commit:
             session.commit()
+
+
+def _rotated(token: bytes, model, row_id: int) -> bytes:
+    try:
+        return crypto.rotate(token)
+    except InvalidToken:  # crypto.rotate does not translate it as open_text does
+        raise UnreadableText(f"row {row_id}: this text was encrypted with a key that is no "
+                             "longer configured (TIERLIGHT_GRIEVANCE_KEYS); put the old key "
+                             "back after the new one and run again.") from None
 
 
 @cli.command("rotate-keys")

@@ -80,7 +80,9 @@ def _category(value: str) -> str:
 @bp.app_template_filter("case_language")
 def language_name(code: str | None) -> str:
     found = pycountry.languages.get(alpha_2=code) if code and len(code) == 2 else None
-    return f"{found.name} ({code})" if found is not None else (code or "—")
+    if found is None:
+        return code or "—"
+    return f"{found.name.split(' (')[0]} ({code})"  # "Nepali (macrolanguage)": the name alone
 
 
 @bp.app_template_filter("case_count")
