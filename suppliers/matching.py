@@ -125,7 +125,8 @@ def _latin(text: str) -> bool:
     return all(not ch.isalpha() or _char_script(ch) == "latin" for ch in text)
 
 
-def _unspaced(word: str) -> bool:
+def unspaced(word: str) -> bool:
+    """Written in a script without spaces between words (Chinese, Japanese, Thai...)."""
     return any(ch.isalpha() and _char_script(ch) == "unspaced" for ch in word)
 
 
@@ -174,7 +175,7 @@ def tokens(normalised: str, *, min_len: int = THRESHOLDS.min_token) -> set[str]:
     as Chinese is) its character pairs."""
     out = {w for w in normalised.split() if len(w) >= min_len and not w.isdigit()}
     for word in normalised.split():
-        if len(word) >= 2 and _unspaced(word):
+        if len(word) >= 2 and unspaced(word):
             out.update(word[i:i + 2] for i in range(len(word) - 1))
     return out
 
@@ -249,7 +250,7 @@ def name_score(a: str, b: str, t: Thresholds = THRESHOLDS) -> float:
     whole = fuzz.ratio(a, b)
     subset = fuzz.token_set_ratio(a, b)
     score = (subset + whole) / 2 if subset > whole else whole
-    if _unspaced(a) or _unspaced(b):
+    if unspaced(a) or unspaced(b):
         short, long_ = sorted((a, b), key=len)
         if len(short) >= t.contained_min and short.replace(" ", "") in long_.replace(" ", ""):
             score = max(score, t.contained)
