@@ -61,7 +61,7 @@ def test_a_dismissed_pair_does_not_come_back_until_a_record_changes(db, buyer):
 
 
 def test_archived_suppliers_are_skipped_and_their_open_pairs_removed(db, buyer):
-    a, b = _factory_twice(db, buyer)
+    _a, b = _factory_twice(db, buyer)
     find_candidates(db, buyer.id)
     services.archive_supplier(db, b, actor=None)
     summary = find_candidates(db, buyer.id)
