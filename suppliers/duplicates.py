@@ -6,8 +6,8 @@ same address (THRESHOLDS.duplicate_address) or a product in common. Every pair c
 reasons.
 
 Comparing every pair of 100,000 suppliers is 5 billion comparisons, so candidates are blocked
-first: by identifier, and by normalised name token within a country (suppliers/matching.py's
-`tokens`, plus the whole normalised name, for names made only of short words). A block is
+first: by identifier, and within a country by the normalised name (suppliers/matching.py's
+`tokens`: every two of its tokens, see _block_keys, and the whole name). A block is
 scored in one rapidfuzz `cdist` call with token_set_ratio, an upper bound of matching's
 name_score, so only pairs that can reach the threshold are looked at one by one; a block of
 more than THRESHOLDS.max_block suppliers (a common word) is sorted by name and only neighbours
@@ -102,10 +102,23 @@ def _prepare(records: list[Record]) -> _Prepared:
             prepared.item_key.append(key)
             prepared.item_record.append(index)
             country = record.country or ""
-            for token in {f"={key}", *tokens(key)}:
-                blocks[(country, token)].append(item)
+            for block in _block_keys(key):
+                blocks[(country, block)].append(item)
     prepared.blocks = {k: v for k, v in blocks.items() if len(v) > 1}
     return prepared
+
+
+def _block_keys(key: str) -> set[str]:
+    """Where a normalised name is blocked: its whole self, and every two of its tokens; a name
+    of one or two tokens also under each token alone (in blocks of such names only). Names
+    that can reach THRESHOLDS.duplicate_name share nearly every word: with three words or
+    more, a typo in one leaves two in common; a short name may keep only one."""
+    found = sorted(tokens(key))
+    keys = {f"={key}"}
+    keys.update(f"{a}|{b}" for i, a in enumerate(found) for b in found[i + 1:])
+    if len(found) <= 2:
+        keys.update(f"1:{t}" for t in found)
+    return keys
 
 
 def _identifier_pairs(prepared: _Prepared) -> set[tuple[int, int]]:
@@ -189,8 +202,8 @@ def find_duplicates(records: Iterable[Record], t: Thresholds = THRESHOLDS
     cutoff = t.duplicate_name
     seen = _identifier_pairs(prepared)
     stats.compared += len(seen)
-    for (_country, token), members in prepared.blocks.items():
-        contained = unspaced(token)
+    for (_country, block), members in prepared.blocks.items():
+        contained = unspaced(block)
         if len(members) > t.max_block:
             stats.windowed_blocks += 1
         for chunk in _chunks(members, prepared.item_key, t):

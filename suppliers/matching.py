@@ -65,7 +65,7 @@ THRESHOLDS = Thresholds()
 # Indonesian/Malay, Russian (transliterated and Cyrillic), Vietnamese, Turkish, Indian,
 # Australian, Thai.
 LEGAL_FORMS = frozenset("""
-co company corp corporation inc incorporated ltd limited llc llp lp plc pte pvt pty
+co company corp corporation inc incorporated ltd limited llc llp lp plc pte pvt pty private
 gmbh ag kg ohg ug mbh ev sa sas sarl sasu eurl sl slu sae srl spa sapa snc
 ltda eireli me epp cia bv nv vof oy oyj ab as asa aps kk yk pt tbk cv ud bhd sdn
 jsc ojsc cjsc pjsc ooo zao oao pao tnhh cp ctcp mtv sti
@@ -76,6 +76,7 @@ LEGAL_PHRASES = tuple(sorted((
     "and its subsidiaries", "and subsidiaries", "and affiliates", "and its affiliates",
     "and its subsidiary", "and subsidiary", "limited liability company",
     "public limited company", "private limited", "company limited", "joint stock company",
+    "joint stock",
     "sdn bhd", "cong ty co phan", "cong ty tnhh", "tong cong ty", "cong ty", "mot thanh vien",
     "societe anonyme", "sociedad anonima", "sociedade limitada", "s de rl de cv", "sa de cv",
     "kabushiki kaisha", "anonim sirketi", "limited sirketi", "sanayi ve ticaret",
@@ -99,6 +100,8 @@ _LETTERS = str.maketrans({"đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l
 # dots turn into spaces ("Co.,Ltd" and "CO.LTD" are two words).
 _INITIALS = re.compile(r"(?<!\w)\w(?:\.\w)+\.?(?!\w)")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
+# "Footwear26" is "Footwear 26": a number typed against a word is still a number of its own.
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _SPACE = re.compile(r"\s+")
 _ALNUM = re.compile(r"[^0-9A-Z]")
 # Scripts written without spaces between words: compared as written, blocked by character
@@ -107,7 +110,7 @@ _UNSPACED = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "THAI", "LAO", "KHMER", "M
 
 # Small words that carry nothing in a company name.
 STOPWORDS = frozenset({"and", "the", "of", "und", "et", "y", "e", "de", "del", "la", "le",
-                       "des", "du", "da", "do", "van", "der", "и"})
+                       "des", "du", "van", "der", "и"})  # not "da": Da Nang
 
 
 @lru_cache(maxsize=4096)
@@ -122,15 +125,18 @@ def _char_script(ch: str) -> str:
 
 def _latin(text: str) -> bool:
     """Latin script throughout (Vietnamese and other accented Latin letters included)."""
-    return all(not ch.isalpha() or _char_script(ch) == "latin" for ch in text)
+    return text.isascii() or all(not ch.isalpha() or _char_script(ch) == "latin" for ch in text)
 
 
 def unspaced(word: str) -> bool:
     """Written in a script without spaces between words (Chinese, Japanese, Thai...)."""
-    return any(ch.isalpha() and _char_script(ch) == "unspaced" for ch in word)
+    return not word.isascii() and any(ch.isalpha() and _char_script(ch) == "unspaced"
+                                      for ch in word)
 
 
 def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.translate(_LETTERS))
                    if not unicodedata.combining(ch))
 
@@ -161,6 +167,8 @@ def normalise(name: str | None) -> str:
     text = _PUNCT.sub(" ", text)
     words = [_strip_accents(w) if _latin(w) else w for w in text.split()]
     words = [ABBREVIATIONS.get(w, w) for w in words]
+    words = [p for w in words
+             for p in (_LETTER_DIGIT.sub(" ", w).split() if not w.isalpha() and _latin(w) else [w])]
     base = f" {' '.join(words)} "
     text = base
     for phrase in LEGAL_PHRASES:
@@ -247,9 +255,13 @@ def name_score(a: str, b: str, t: Thresholds = THRESHOLDS) -> float:
         return 0.0
     if a == b:
         return 100.0
+    left, right = set(a.split()), set(b.split())
     whole = fuzz.ratio(a, b)
-    subset = fuzz.token_set_ratio(a, b)
-    score = (subset + whole) / 2 if subset > whole else whole
+    if left < right or right < left:
+        # every word of one is in the other: the extra words count by their share
+        score = (fuzz.token_set_ratio(a, b) + whole) / 2
+    else:
+        score = _aligned(left, right, whole)
     if unspaced(a) or unspaced(b):
         short, long_ = sorted((a, b), key=len)
         if len(short) >= t.contained_min and short.replace(" ", "") in long_.replace(" ", ""):
@@ -257,6 +269,30 @@ def name_score(a: str, b: str, t: Thresholds = THRESHOLDS) -> float:
     if not _numbers_agree(a, b):
         score = min(score, t.other_number_cap)
     return round(score, 1)
+
+
+def _aligned(left: set[str], right: set[str], whole: float) -> float:
+    """The words both names have, then each one's other words: a typo or a dropped letter in
+    one word costs only that word, wherever it sorts ("mbroidery" for "embroidery"), and two
+    words typed as one ("GoldenFashion") count as both. Never above token_set_ratio (which
+    suppliers/duplicates.py uses as its prefilter) but for such joined words."""
+    common = left & right
+    if not common:
+        return whole
+    only_left, only_right = sorted(left - right), sorted(right - left)
+    for joined, parts in ((only_left, only_right), (only_right, only_left)):
+        for word in list(joined):
+            pair = next(((x, y) for x in parts for y in parts
+                         if x != y and x + y == word), None)
+            if pair is not None and word in joined:
+                joined.remove(word)
+                parts.remove(pair[0])
+                parts.remove(pair[1])
+                common = common | {word}
+    head = " ".join(sorted(common))
+    if not only_left and not only_right:
+        return 100.0
+    return fuzz.ratio(" ".join([head, *only_left]), " ".join([head, *only_right]))
 
 
 def _numbers_agree(a: str, b: str) -> bool:
