@@ -71,10 +71,18 @@ grievance_changed = _signals.signal("grievance-changed")
 report_inputs = _signals.signal("report-inputs")
 
 # supplier_merging is sent synchronously inside the merge's transaction (suppliers/services/
-# merge.py), before the duplicate is archived: every package that owns records pointing at a
-# supplier moves them from `duplicate_id` to `keep_id`. Receivers get (sender="suppliers",
-# session=, org_id=, keep_id=, duplicate_id=) and return {label: how many moved}, e.g.
-# {"questionnaire assignments": 2}; the merge writes them into the activity log.
+# merge.py), after the relationships have moved and the kept record has taken the fields it
+# lacked (its connection to a supplier organisation too), before the duplicate is archived
+# (both records are still live, of organisation org_id): every package that owns records pointing
+# at a supplier moves them from `duplicate_id` to `keep_id`. Receivers get
+# (sender="suppliers", session=, org_id=, keep_id=, duplicate_id=) and return
+# {label: how many moved} (a plural label, e.g. {"questionnaire assignments": 2}), or {}; the
+# merge adds the answers up and writes them into the activity log ("suppliers.merged").
+# A receiver works in `session` with Core or ORM statements scoped to org_id, flushes and
+# never commits; where its table allows one row per supplier (a unique constraint on
+# supplier_id, say a workplace listed once per channel), it keeps one and folds or drops the
+# other itself, and counts what it dropped under a label of its own. An exception aborts the
+# whole merge (it is rolled back), so raise only when the merge must not happen.
 supplier_merging = _signals.signal("supplier-merging")
 
 # risk_inputs is sent synchronously, inside the sender's transaction: the risk

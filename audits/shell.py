@@ -1,5 +1,5 @@
 """What the audits package adds to the shell: pages, API, navigation, dashboard cards, the
-supplier page's panel, the overdue job."""
+supplier page's panel, the overdue job, the receiver that follows supplier merges."""
 
 from __future__ import annotations
 
@@ -91,9 +91,11 @@ PAGES = {
 
 def _init(app: Flask) -> None:
     from app.queue import daily
+    from audits import receivers
     from audits.evidence_views import evidence_block
     from audits.jobs import daily_overdue
 
+    receivers.connect()
     daily(daily_overdue, app)
     # The finding and action pages include `{{ evidence_block('finding', finding) }}`.
     app.jinja_env.globals["evidence_block"] = evidence_block

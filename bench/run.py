@@ -22,6 +22,7 @@ RUNS = [
     ["bench_risk_pages.py"],
     ["bench_risk.py", "--suppliers", "100000", "--edges", "300000"],
     ["bench_reports.py", "--pdf-suppliers", "10000", "--xlsx-sizes", "10000,50000,100000"],
+    ["bench_duplicates.py", "--suppliers", "100000"],
 ]
 
 
@@ -38,7 +39,8 @@ def main() -> int:
                  ["bench_risk.py", "--suppliers", "100000", "--edges", "300000",
                   "--database-url", pg],
                  ["bench_reports.py", "--pdf-suppliers", "10000", "--xlsx-sizes",
-                  "10000,50000,100000", "--database-url", pg]]
+                  "10000,50000,100000", "--database-url", pg],
+                 ["bench_duplicates.py", "--suppliers", "100000", "--database-url", pg]]
     for args in runs:
         print(f"\n$ python bench/{' '.join(args)}", flush=True)
         done = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], check=False)

@@ -40,13 +40,15 @@ EXPORT_FORMATS = {
 }
 
 EXAMPLE_ROWS = [
-    ["MILL-001", "Anhui Cotton Spinning Co.", "China", "processor", "Textiles",
-     "cotton yarn", "Hefei, Anhui", 420, 60, 250, "", "", "", "FAC-77", "goods", "yarn"],
-    ["FAC-77", "Saigon Stitch Co.", "Vietnam", "manufacturer", "Apparel",
+    ["MILL-001", "安徽棉纺有限公司", "Anhui Cotton Spinning Co.", "China", "processor",
+     "Textiles", "cotton yarn", "Hefei, Anhui", 420, 60, 250, "", "", "", "FAC-77", "goods",
+     "yarn"],
+    ["FAC-77", "Saigon Stitch Co.", "", "Vietnam", "manufacturer", "Apparel",
      "t-shirts; polo shirts", "Binh Duong", 1200, 150, 900, "", "", "", "", "goods",
      "t-shirts"],
-    ["RA-12", "Kathmandu Manpower Services", "NP", "recruitment_agency", "Labour recruitment",
-     "", "Kathmandu", 15, 0, 4, "", "", "", "FAC-77", "labour", "migrant workers"],
+    ["RA-12", "Kathmandu Manpower Services", "", "NP", "recruitment_agency",
+     "Labour recruitment", "", "Kathmandu", 15, 0, 4, "", "", "", "FAC-77", "labour",
+     "migrant workers"],
 ]
 
 

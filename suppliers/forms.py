@@ -14,6 +14,7 @@ from suppliers.kinds import KIND_LABELS, RELATIONSHIP_KINDS, SUPPLIER_KINDS
 
 class SupplierForm(FlaskForm):
     name = StringField("Name", validators=[Length(max=300)])
+    latin_name = StringField("Name in Latin letters", validators=[Length(max=300)])
     external_id = StringField("Your reference (external ID)", validators=[Length(max=100)])
     country = SelectField("Country", choices=[])
     kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS[k]) for k in SUPPLIER_KINDS],
@@ -38,8 +39,8 @@ class SupplierForm(FlaskForm):
         ]
 
     def values(self) -> dict:
-        fields = ("name", "external_id", "country", "kind", "sector", "products", "address",
-                  "workers", "migrant_workers", "female_workers", "os_id", "lei", "duns",
+        fields = ("name", "latin_name", "external_id", "country", "kind", "sector", "products",
+                  "address", "workers", "migrant_workers", "female_workers", "os_id", "lei", "duns",
                   "contact_email")
         return {f: (getattr(self, f).data or None) for f in fields}
 
@@ -66,6 +67,14 @@ class ImportForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     pass
+
+
+class MergeForm(FlaskForm):
+    """Which of the pair to keep: the page's two buttons send `keep` (checked by the view)."""
+
+
+class DismissForm(FlaskForm):
+    note = TextAreaField("Why not (optional)", validators=[Length(max=1000)])
 
 
 class ContactForm(FlaskForm):

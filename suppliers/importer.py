@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from app.spreadsheets import Table
 
 SUPPLIER_COLUMNS = (
-    "external_id", "name", "country", "kind", "sector", "products", "address", "workers",
-    "migrant_workers", "female_workers", "os_id", "lei", "duns", "supplies_to",
+    "external_id", "name", "latin_name", "country", "kind", "sector", "products", "address",
+    "workers", "migrant_workers", "female_workers", "os_id", "lei", "duns", "supplies_to",
     "relationship_kind", "relationship_product",
 )
 REQUIRED_COLUMNS = ("name", "country")
@@ -40,6 +40,10 @@ COLUMN_HELP: dict[str, str] = {
     "external_id": "Your own reference for the supplier (up to 100 characters), unique in the "
                    "file; other rows can name it in supplies_to.",
     "name": "Required. The supplier's legal or trading name (up to 300 characters).",
+    "latin_name": "The name in Latin letters, when the name is written in another script "
+                  '(Chinese, Thai, Cyrillic...): "Xinjiang Hoshine Silicon Industry" for '
+                  '"新疆合盛硅业". Screening and duplicate detection compare both '
+                  "(up to 300 characters).",
     "country": 'Required. Country of the site: an ISO code such as "CN" or "CHN", or an English '
                'name such as "China".',
     "kind": "What the supplier does: " + ", ".join(SUPPLIER_KINDS) + '. Blank means "other".',
@@ -117,6 +121,7 @@ class SupplierRow:
     relationship_kind: str
     relationship_product: str | None
     tierlight_id: int | None = None
+    latin_name: str | None = None
 
 
 @dataclass
@@ -292,6 +297,7 @@ def validate_supplier_values(
     cleaned = {
         "external_id": _text(get("external_id"), "external_id", "External ID", 100, row, errors),
         "name": name,
+        "latin_name": _text(get("latin_name"), "latin_name", "Latin name", 300, row, errors),
         "country": country,
         "kind": kind,
         "sector": _text(get("sector"), "sector", "Sector", 200, row, errors),

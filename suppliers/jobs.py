@@ -1,4 +1,5 @@
-"""Spreadsheet imports on the job queue (app/jobs), reporting progress as they go.
+"""Spreadsheet imports on the job queue (app/jobs), reporting progress as they go; and the scan
+for duplicate suppliers (after imports, nightly and on demand).
 
 The upload is kept in the upload folder (in the instance folder) until the job has finally
 succeeded or failed, so a retry after a killed worker reads it again. The file is read and
@@ -27,6 +28,7 @@ from app.spreadsheets import SpreadsheetError, check_xlsx_archive
 from app.uploads import as_app_error, estimate_rows
 from suppliers import services
 from suppliers.models import ImportJob
+from suppliers.services import duplicates
 
 log = logging.getLogger(__name__)
 KIND = "suppliers.import"
@@ -147,3 +149,36 @@ def _finally_failed(ctx: JobContext, message: str) -> None:
     if import_id is not None:
         _set(ctx, int(import_id), status="failed", finished_at=utcnow(), message=message)
     _upload(ctx).unlink(missing_ok=True)
+
+
+# --- duplicate suppliers (services/duplicates.py) ---------------------------------------------
+
+@handler(duplicates.KIND)
+def run_duplicate_scan(ctx: JobContext) -> dict[str, Any]:
+    """Find likely duplicates of the organisation: read and match in a read session (minutes
+    of matching never hold SQLite's write lock), then store in one short write transaction.
+    Idempotent: a second run finds and stores the same pairs."""
+    reader = get_db().new_session(write=False)
+    try:
+        records, pairs, stats = duplicates.find_pairs(reader, ctx.org_id)
+    finally:
+        reader.close()
+    session = get_db().new_session(write=True)
+    try:
+        summary = duplicates.store_candidates(session, ctx.org_id, records, pairs, stats)
+        session.commit()
+    finally:
+        session.close()
+    log.info("duplicates of organisation %s: %s", ctx.org_id, summary)
+    return summary.as_json()
+
+
+def daily_duplicates(session: Session) -> None:
+    """Each night, a scan of every buying company's network (queued: one job each)."""
+    from sqlalchemy import select
+
+    from app.auth.models import Organization
+
+    for org_id in session.scalars(select(Organization.id).where(Organization.kind == "buyer")
+                                  .order_by(Organization.id)):
+        duplicates.request_scan(session, org_id=org_id)

@@ -97,6 +97,8 @@ SUPPLIER = ApiResource(
         "id": INT_ID,
         "external_id": _text(100, "your own reference, unique in your network"),
         "name": {"type": "string", "maxLength": 300},
+        "latin_name": _text(300, "the name in Latin letters, for a name written in another "
+                                 "script (screening and duplicate detection compare both)"),
         "country": {"type": "string", "pattern": "^[A-Z]{2}$",
                     "description": "ISO 3166-1 alpha-2"},
         "kind": _KIND,

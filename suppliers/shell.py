@@ -1,8 +1,9 @@
-"""What the suppliers package adds to the shell: blueprints, navigation, dashboard, demo."""
+"""What the suppliers package adds to the shell: blueprints, navigation, dashboard, demo, the
+nightly search for duplicate suppliers."""
 
 from __future__ import annotations
 
-from flask import url_for
+from flask import Flask, url_for
 
 from app.auth.roles import NETWORK_EDITORS
 from app.registry import DashboardCard, NavItem, Package, ReferenceCounter, Seeder
@@ -41,9 +42,27 @@ def _buyers_card(session, user) -> list[dict]:
              "href": url_for("suppliers.connections")}]
 
 
+def _init(app: Flask) -> None:
+    from app.queue import daily
+    from suppliers.jobs import daily_duplicates
+
+    daily(daily_duplicates, app)
+
+
 def contribution() -> Package:
-    from suppliers import api, cli, connection_views, demo, demo_connections, queries
+    # api_duplicates and views_duplicates add their routes to api.bp and views.bp
+    from suppliers import (  # noqa: F401
+        api,
+        api_duplicates,
+        cli,
+        connection_views,
+        demo,
+        demo_connections,
+        queries,
+        views_duplicates,
+    )
     from suppliers.schemas import OPENAPI_SCHEMAS
+    from suppliers.schemas_duplicates import OPENAPI_SCHEMAS as DUPLICATE_SCHEMAS
 
     return Package(
         name="suppliers",
@@ -65,6 +84,7 @@ def contribution() -> Package:
             DashboardCard("Buyers", CONNECTORS, _buyers_card, order=10),
         ),
         seeders=(Seeder(demo.seed, order=10), Seeder(demo_connections.seed, order=15)),
-        openapi_schemas=OPENAPI_SCHEMAS,
+        openapi_schemas={**OPENAPI_SCHEMAS, **DUPLICATE_SCHEMAS},
         reference_counters=(ReferenceCounter("relationships", queries.relationship_count),),
+        init_app=_init,
     )

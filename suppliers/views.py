@@ -32,6 +32,7 @@ from suppliers.countries import country_choices, country_name
 from suppliers.forms import ConfirmForm, ContactForm, ImportForm, RelationshipForm, SupplierForm
 from suppliers.kinds import KIND_LABELS, SUPPLIER_KINDS
 from suppliers.models import RISK_BANDS, ImportJob, Relationship, Supplier
+from suppliers.queries_duplicates import open_count
 
 bp = Blueprint("suppliers", __name__, template_folder="templates")
 editors = roles_required(*sorted(NETWORK_EDITORS), org_kinds=("buyer",))
@@ -72,7 +73,7 @@ def index():
         archived=archived,
         per_page=PER_PAGE, kinds=SUPPLIER_KINDS, countries=country_choices(),
         risk_bands=RISK_BANDS,
-        stats=queries.counts(db, _org()),
+        stats=queries.counts(db, _org()), duplicate_count=open_count(db, _org()),
     )
 
 

@@ -32,6 +32,7 @@ from suppliers.importer_relationships import (
     parse_relationship_table,
 )
 from suppliers.models import Supplier
+from suppliers.services.duplicates import request_scan
 from suppliers.services.import_edges import Existing, insert_edges, new_edges, planned_edges
 from suppliers.services.network import network_changed, refresh_tiers
 from suppliers.services.suppliers import SUPPLIER_FIELDS
@@ -127,6 +128,9 @@ def import_rows(
     if changed or summary.relationships_created:
         # One signal for the whole import, however many rows (risk recomputes once).
         network_changed(session, org_id, changed)
+    if changed:
+        # New or changed suppliers may be duplicates: one scan queued once this commits.
+        request_scan(session, org_id=org_id, user_id=getattr(actor, "id", None))
     record(
         session, org_id=org_id, actor=actor, action="suppliers.imported",
         object_type="supplier_import", summary=filename or "spreadsheet",

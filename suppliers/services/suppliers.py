@@ -25,7 +25,7 @@ from suppliers.services.network import refresh_tiers
 
 # The supplier's own fields (not the relationship columns of the import file).
 SUPPLIER_FIELDS = (
-    "external_id", "name", "country", "kind", "sector", "products", "address",
+    "external_id", "name", "latin_name", "country", "kind", "sector", "products", "address",
     "workers", "migrant_workers", "female_workers", "os_id", "lei", "duns",
 )
 UNIQUE_FIELDS = (("external_id", "external ID"), ("os_id", "OS ID"), ("lei", "LEI"),

@@ -47,6 +47,14 @@ ACCESS: dict[str, object] = {
     "suppliers.disconnect": EDITORS,
     "suppliers_api.invite_connection": EDITORS,
     "suppliers_api.disconnect": EDITORS,
+    # duplicate suppliers: the review page, its decisions, and the API
+    "suppliers.duplicates": EDITORS,
+    "suppliers.scan_duplicates": EDITORS,
+    "suppliers.merge_duplicate": EDITORS,
+    "suppliers.dismiss_duplicate": EDITORS,
+    "suppliers_api.list_duplicates": EDITORS,
+    "suppliers_api.merge": EDITORS,
+    "suppliers_api.dismiss": EDITORS,
 }
 
 # The supplier network belongs to buying companies: admins of other kinds are refused.
@@ -127,7 +135,24 @@ def connection_token(db, org, user):
     return captured[0]
 
 
+def _candidate_id(db, org, user):
+    """An open pair of possible duplicates of `org`."""
+    from suppliers.models import DuplicateCandidate
+    from tests.suppliers.factories import make_supplier
+
+    low = make_supplier(db, org, name="Saigon Stitch", country="VN", address="12 Road")
+    high = make_supplier(db, org, name="SAIGON STITCH CO., LTD.", country="VN",
+                         address="12 Road")
+    pair = DuplicateCandidate(org_id=org.id, low_id=low.id, high_id=high.id, score=100.0,
+                              reasons=["same name"], low_fingerprint="0" * 64,
+                              high_fingerprint="1" * 64)
+    db.add(pair)
+    db.flush()
+    return pair.id
+
+
 MAKERS: dict[object, object] = {
+    "candidate_id": _candidate_id,
     "supplier_id": _supplier_id,
     # Restoring and purging are about archived suppliers.
     ("suppliers.restore", "supplier_id"): _archived_supplier_id,

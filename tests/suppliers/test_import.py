@@ -196,7 +196,7 @@ def test_template_has_an_explanation_sheet(client, compliance_user, tmp_path):
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Suppliers", "Column guide"]
     header = [c.value for c in wb["Suppliers"][1]]
-    assert header[:3] == ["external_id", "name", "country"]
+    assert header[:4] == ["external_id", "name", "latin_name", "country"]
     guide = {row[0]: row[2] for row in wb["Column guide"].iter_rows(min_row=2, values_only=True)}
     assert "supplies_to" in guide and guide["lei"]
     # It explains the Relationships sheet, its columns, CSV's limits and the encodings.
