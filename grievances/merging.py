@@ -25,7 +25,9 @@ def on_merging(_sender, *, session, org_id: int, keep_id: int, duplicate_id: int
     moved = session.execute(update(ChannelSupplier).where(
         ChannelSupplier.org_id == org_id, ChannelSupplier.supplier_id == duplicate_id).values(
         supplier_id=keep_id)).rowcount or 0
-    return {"grievance cases": cases, "workplaces listed on the grievance channel": moved + dropped}
+    counts = {"grievance cases": cases,
+              "workplaces listed on the grievance channel": moved + dropped}
+    return {label: n for label, n in counts.items() if n}  # what moved, nothing else
 
 
 def connect() -> None:
