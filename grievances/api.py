@@ -239,8 +239,13 @@ def post_message(grievance_id: int, body):
     db = get_session()
     grievance = cases.load(db, grievance_id, current_user)
     text = body()["body"]
-    message = cases.send_message(db, grievance, actor=current_user, body=text)
-    db.commit()
+    try:
+        message = cases.send_message(db, grievance, actor=current_user, body=text)
+        db.commit()
+    except StaleDataError:  # answering changes the case, which a colleague just changed
+        db.rollback()
+        raise Conflict("Someone else changed this case at the same time; send the message "
+                       "again.") from None
     return jsonify({"id": message.id, "from_reporter": False, "author": current_user.email,
                     "body": text.replace("\r\n", "\n").strip(),
                     "at": message.created_at.isoformat()}), 201

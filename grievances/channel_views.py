@@ -43,7 +43,10 @@ def _render(db, channel: Channel, *, workplace_form: WorkplaceForm | None = None
     form.supplier_id.choices = [(str(i), label) for i, label in queries.supplier_choices(
         db, current_user.org_id, q) if i not in taken]
     languages = LanguagesForm(formdata=None)
-    languages.languages.choices = [(code, language_name(code)) for code in channels.LANGUAGES]
+    # the chosen ones first, in their order (the form sends them in this order)
+    chosen = [c for c in channel.languages or [] if c in channels.LANGUAGES]
+    languages.languages.choices = [(code, language_name(code)) for code in
+                                   chosen + [c for c in channels.LANGUAGES if c not in chosen]]
     languages.languages.data = list(channel.languages or [])
     names = queries.supplier_names(db, current_user.org_id, taken)
     return render_template(

@@ -196,7 +196,7 @@ def _learning(f: Figures) -> Criterion:
     reopened = share(f.reopened, f.finished) or 0.0
     why = "Cases are linked to their workplace, so they feed risk scores and remediation."
     if status == MET and reopened > MAX_REOPENED:
-        status, why = PARTLY, "Cases are linked to workplaces, but many were reopened: " \
+        status, why = PARTLY, "Cases are linked to workplaces, but some were reopened: " \
                               "review why the first outcome did not hold."
     figure = (_percent(f.linked, f.received) + f" linked to a supplier, "
               f"{masked(f.reopened)} reopened")

@@ -189,11 +189,16 @@ def message(grievance_id: int):
     form = MessageForm()
     try:
         cases.send_message(db, grievance, actor=current_user, body=form.body.data)
+        db.commit()
+    except StaleDataError:  # a colleague moved the case meanwhile: nothing was sent
+        db.rollback()
+        flash("Someone else changed this case at the same time; your message was not sent. "
+              "Please send it again.", "error")
+        return _back(grievance_id, "#thread")
     except (ValidationFailed, Conflict) as exc:
         db.rollback()
         _errors_on(form, exc)
         return _render_case(db, grievance, status=exc.status, message_form=form)
-    db.commit()
     flash("Message sent. The reporter sees it when they follow the case.", "success")
     return _back(grievance_id, "#thread")
 

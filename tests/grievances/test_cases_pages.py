@@ -255,6 +255,8 @@ def test_the_channel_page_lists_workplaces_languages_and_issues_a_new_key(app, d
                                                        "languages": ["my", "ne", "en"]})
     db.refresh(channel)
     assert channel.languages == ["my", "ne", "en"]
+    shown = re.findall(r'name="languages" value="(\w+)"', client.get("/grievances/channel").text)
+    assert shown[:3] == ["my", "ne", "en"] and len(shown) == 10  # the chosen first, in order
     bad = client.post("/grievances/channel/languages", data={"csrf_token": token,
                                                              "languages": ["tlh"]},
                       follow_redirects=True)
