@@ -100,6 +100,8 @@ def before_call(context, case, kwargs):
         _reachable_campaign(body)
     elif isinstance(body, dict) and "/statements" in path:
         statements_rules(case, path, method, body)
+    elif isinstance(body, dict) and "/grievance" in path:
+        grievance_cases_rules(case, path, method, body)
     elif isinstance(body, dict):
         audits_rules(case, path, method, body)
     if path.endswith("/reports/due-diligence") and isinstance(case.query, dict):
@@ -294,3 +296,30 @@ def statements_rules(case, path: str, method: str, body: dict) -> None:
             found = _api(f"/api/v1/statements/{(case.path_parameters or {}).get('statement_id')}")
             keys = set((found or {}).get("sections") or {})
             body["sections"] = {k: v for k, v in sections.items() if k in keys}
+
+
+# --- grievances: moves and suppliers that hang on stored records -------------------------------
+
+_DEMO_SUPPLIERS = 26  # the demo buyer's suppliers are 1 to 26 (see _reachable_campaign)
+
+
+def grievance_cases_rules(case, path: str, method: str, body: dict) -> None:
+    """A move the case's status allows (the document lists them in `moves`), a supplier of the
+    caller's network, one listing per workplace."""
+    if path.endswith("/grievances/{grievance_id}") and method == "PATCH":
+        if isinstance(body.get("supplier_id"), int):
+            body["supplier_id"] = 1 + (body["supplier_id"] - 1) % _DEMO_SUPPLIERS
+        if "status" in body:
+            found = _api(f"/api/v1/grievances/{(case.path_parameters or {}).get('grievance_id')}")
+            moves = (found or {}).get("moves") or []
+            if found and body["status"] not in (*moves, found.get("status")):
+                body["status"] = moves[0] if moves else found.get("status")
+    elif path.endswith("/grievance-channel") and method == "PATCH":
+        workplaces = body.get("workplaces")
+        if isinstance(workplaces, list):
+            seen: dict[int, dict] = {}
+            for item in workplaces:
+                if isinstance(item, dict) and isinstance(item.get("supplier_id"), int):
+                    item["supplier_id"] = 1 + (item["supplier_id"] - 1) % _DEMO_SUPPLIERS
+                    seen.setdefault(item["supplier_id"], item)
+            body["workplaces"] = list(seen.values())

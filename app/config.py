@@ -120,6 +120,12 @@ def load_config() -> dict[str, object]:
         # Closed cases keep their statistics; their text is purged after this many days.
         "GRIEVANCE_RETENTION_DAYS": int(os.environ.get("TIERLIGHT_GRIEVANCE_RETENTION_DAYS",
                                                        "365")),
+        # The worker's channel, per hour: wrong code-and-secret pairs per case code; and per
+        # address (an HMAC of it, never the address) reports accepted and wrong pairs.
+        "GRIEVANCE_FOLLOW_RATE_LIMIT": os.environ.get("TIERLIGHT_GRIEVANCE_FOLLOW_RATE_LIMIT",
+                                                      "10 per hour"),
+        "GRIEVANCE_INTAKE_RATE_LIMIT": os.environ.get("TIERLIGHT_GRIEVANCE_INTAKE_RATE_LIMIT",
+                                                      "30 per hour"),
         "MAX_CONTENT_LENGTH": 26 * 1024 * 1024,  # a little above the 25 MB upload limit
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.indicators import INDICATORS
+from app.signals import report_inputs
 from audits.models import ACTION_STATES, Action, Audit, FeeEntry, Finding
 from questionnaires.models import Assignment
 from questionnaires.states import EDITABLE
@@ -266,7 +267,7 @@ def gather_facts(session: Session, *, org: Any, period_start: date,
     out["editions"] = lists.editions(session, org.id)
     figures["risk.high_risk_countries"] = _figure(
         "High-risk countries in the network", len(out["high_risk_countries"]), "/risk")
-    return {
+    facts = {
         "version": FACTS_VERSION,
         "company": {"id": org.id, "name": org.name},
         "period": {"start": period_start.isoformat(), "end": period_end.isoformat()},
@@ -275,6 +276,22 @@ def gather_facts(session: Session, *, org: Any, period_start: date,
         "lists": out,
         "method_version": METHOD_VERSION,
     }
+    facts.update(_other_sections(session, org.id, period_start, period_end, set(facts)))
+    return facts
+
+
+def _other_sections(session: Session, org_id: int, period_start: date, period_end: date,
+                    taken: set[str]) -> dict[str, Any]:
+    """Sections other packages hold (grievance statistics today, key "grievances"), asked
+    through app/signals.py's report_inputs so reports imports none of them; a key the facts
+    already have is never overwritten."""
+    sections: dict[str, Any] = {}
+    for _receiver, answer in report_inputs.send("reports", session=session, org_id=org_id,
+                                                period_start=period_start,
+                                                period_end=period_end):
+        if isinstance(answer, dict):
+            sections.update({k: v for k, v in answer.items() if k not in taken})
+    return sections
 
 
 def get_or_gather(session: Session, *, org: Any, period_start: date, period_end: date,

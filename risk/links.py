@@ -17,6 +17,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "signal": ("questionnaires.assignment", "assignment_id"),  # a signal opens its assignment
     "fee": ("audits.fees", "supplier_id"),  # the ledger of the cohort's workplace
     "dataset": ("risk_reference.edition", "edition_id"),
+    "grievance": ("grievances.case", "grievance_id"),  # the case page (its readers only)
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.config import ConfigError, load_config
+from tests.conftest import TEST_GRIEVANCE_KEY
 
 
 @pytest.fixture
@@ -38,6 +39,7 @@ def test_production_requires_a_key_of_reasonable_length(env):
     with pytest.raises(ConfigError, match="at least 32"):
         load_config()
     env.setenv("AUDIT_LOG_KEY", "p" * 32)
+    env.setenv("TIERLIGHT_GRIEVANCE_KEYS", TEST_GRIEVANCE_KEY)  # production needs it too
     assert load_config()["AUDIT_LOG_KEY"] == "p" * 32
 
 

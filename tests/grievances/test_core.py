@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.db import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
@@ -98,3 +98,24 @@ def test_overdue_cases_are_flagged_once(db, channel):
     assert cases.flag_overdue(db, today=today) == [grievance]
     assert cases.flag_overdue(db, today=today) == []
     assert db.get(Grievance, grievance.id).overdue_flagged_at is not None
+
+
+def test_a_merge_moves_the_cases_and_the_listing_to_the_kept_supplier(db, channel):
+    from suppliers.services import merge_suppliers
+
+    ch, supplier, user = channel
+    keep = make_supplier(db, _org(db, supplier), name="Penang Gloves", country="MY")
+    grievance, _secret = intake.submit(db, channel=ch, categories=["wages"], text="late pay",
+                                       language="en", supplier_id=supplier.id)
+    merge_suppliers(db, keep, supplier, actor=user)
+    db.refresh(grievance)
+    assert grievance.supplier_id == keep.id
+    listed = db.scalars(select(ChannelSupplier.supplier_id).where(
+        ChannelSupplier.channel_id == ch.id)).all()
+    assert listed == [keep.id]
+
+
+def _org(db, supplier):
+    from app.auth.models import Organization
+
+    return db.get(Organization, supplier.org_id)
