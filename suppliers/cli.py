@@ -80,3 +80,21 @@ def refresh_tiers_command(org_name: str) -> None:
     changed = services.refresh_tiers(db, org.id)
     db.commit()
     click.echo(f"{changed:,} tiers changed.")
+
+
+@cli.command("find-duplicates")
+@click.option("--org", "org_name", required=True, help="The buying organisation's exact name.")
+def find_duplicates_command(org_name: str) -> None:
+    """Look for likely duplicate suppliers now (normally on the queue: after imports, nightly)."""
+    from suppliers.services.duplicates import find_candidates
+
+    db = get_session()
+    org = db.scalar(select(Organization).where(Organization.name == org_name))
+    if org is None or org.kind != "buyer":
+        click.secho(f'Error: no buying organisation called "{org_name}".', fg="red", err=True)
+        sys.exit(1)
+    summary = find_candidates(db, org.id)
+    db.commit()
+    click.echo(f"{summary.suppliers:,} suppliers: {summary.found:,} possible duplicate pairs "
+               f"({summary.new:,} new, {summary.reopened:,} back after a change, "
+               f"{summary.dismissed:,} marked not duplicates, {summary.removed:,} gone).")

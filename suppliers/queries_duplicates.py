@@ -73,7 +73,9 @@ def evidence(session: Session, org_id: int, candidates: list[DuplicateCandidate]
              counters: list[ReferenceCounter]) -> dict[int, Evidence]:
     """What each supplier of these pairs has: fields, tier, risk, relationships, and the
     records other packages hold about it (their reference counters: questionnaires, audits
-    and fee entries, ...)."""
+    and fee entries, ...; the suppliers' own "relationships" counter is left out: edges are
+    counted here for the whole page at once)."""
+    counters = [c for c in counters if c.label != "relationships"]
     ids = sorted({c.low_id for c in candidates} | {c.high_id for c in candidates})
     if not ids:
         return {}

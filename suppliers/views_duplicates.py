@@ -42,7 +42,7 @@ def duplicates():
     status = status if status in STATUSES else "open"
     page = int_arg(request.args, "page", 1) or 1
     pairs, total = page_of(db, candidate_query(_org(), status), page, PER_PAGE)
-    counters = registry().reference_counters
+    counters = [c for c in registry().reference_counters if c.label != "relationships"]
     return render_template(
         "suppliers/duplicates.html", pairs=pairs, total=total, page=page, per_page=PER_PAGE,
         status=status, statuses=STATUSES, found=evidence(db, _org(), pairs, counters),

@@ -162,3 +162,15 @@ def test_the_nightly_tick_scans_every_buying_company(app, db, buyer):
     assert last_scan(db, buyer.id).status == "done"
     assert last_scan(db, supplier_org.id) is None
     assert len(_pairs(db, buyer)) == 1
+
+
+def test_the_command_finds_pairs_now(app, db, buyer):
+    _factory_twice(db, buyer)
+    db.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["suppliers", "find-duplicates", "--org", buyer.name])
+    assert result.exit_code == 0, result.output
+    assert "2 suppliers: 1 possible duplicate pairs (1 new" in result.output
+    assert runner.invoke(args=["suppliers", "find-duplicates", "--org", "Nobody"]).exit_code == 1
+    db.expire_all()
+    assert len(_pairs(db, buyer)) == 1
