@@ -195,22 +195,46 @@ def _url(value: object) -> str | None:
 
 
 def _row(number: int, cells: dict[str, object], today: date) -> ListRow:
-    name = cells.get("name")
-    if isinstance(name, int | float) and not isinstance(name, bool):
-        raise Bad("name", f"{_shown(name)} is a number, not a name")
-    name_text = _text(name, "name", LIMITS["name"])
-    if not name_text:
-        raise Bad("name", "is blank: name the entity")
-    aliases = [a for a in _many(cells.get("aliases"), "aliases", LIMITS["alias"], MAX_ALIASES)
-               if a.casefold() != name_text.casefold()]
-    country = _country(cells.get("country"))
-    identifiers = _identifiers(cells.get("identifiers"))
+    """One row, or Bads: every problem of the row, not only its first."""
+    bad: list[Bad] = []
+
+    def read(fn, *args):
+        try:
+            return fn(*args)
+        except Bad as exc:
+            bad.append(exc)
+            return None
+
+    name_text = read(_name, cells.get("name")) or ""
+    aliases = [a for a in read(_many, cells.get("aliases"), "aliases", LIMITS["alias"],
+                               MAX_ALIASES) or () if a.casefold() != name_text.casefold()]
+    country = read(_country, cells.get("country"))
+    identifiers = read(_identifiers, cells.get("identifiers")) or []
+    listed_on = read(_date, cells.get("listed_on"), today)
+    reason = read(_text, cells.get("reason"), "reason", LIMITS["reason"]) or None
+    source_url = read(_url, cells.get("source_url"))
+    if bad:
+        raise Bads(bad)
     return ListRow(
         row=number, name=name_text, aliases=tuple(aliases), country=country,
-        identifiers=tuple(identifiers), listed_on=_date(cells.get("listed_on"), today),
-        reason=_text(cells.get("reason"), "reason", LIMITS["reason"]) or None,
-        source_url=_url(cells.get("source_url")),
+        identifiers=tuple(identifiers), listed_on=listed_on, reason=reason,
+        source_url=source_url,
         fingerprint=entry_fingerprint(name_text, aliases, country, identifiers))
+
+
+def _name(value: object) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise Bad("name", f"{_shown(value)} is a number, not a name")
+    text = _text(value, "name", LIMITS["name"])
+    if not text:
+        raise Bad("name", "is blank: name the entity")
+    return text
+
+
+class Bads(Exception):
+    def __init__(self, problems: list[Bad]) -> None:
+        super().__init__(problems[0].message)
+        self.problems = problems
 
 
 def parse_rows(columns: Sequence[str], rows: Iterable[tuple[int, dict[str, object]]], *,
@@ -228,8 +252,9 @@ def parse_rows(columns: Sequence[str], rows: Iterable[tuple[int, dict[str, objec
         cells = {canonical: raw.get(header) for canonical, header in present.items()}
         try:
             parsed = _row(number, cells, today)
-        except Bad as bad:
-            result.errors.append({"row": number, "column": bad.column, "message": bad.message})
+        except Bads as bads:
+            result.errors += [{"row": number, "column": b.column, "message": b.message}
+                              for b in bads.problems]
             continue
         first = seen.setdefault(parsed.fingerprint, number)
         if first != number:

@@ -64,7 +64,7 @@ def page_of_hits(session: Session, stmt: Select, page: int, per_page: int
 def counts(session: Session, org_id: int) -> dict[str, int]:
     found = dict(session.execute(
         select(ScreeningHit.status, func.count()).where(ScreeningHit.org_id == org_id)
-        .group_by(ScreeningHit.status)))
+        .group_by(ScreeningHit.status)).all())
     return {s: found.get(s, 0) for s in HIT_STATUSES}
 
 
@@ -72,7 +72,7 @@ def deciders(session: Session, rows: list[Any]) -> dict[int, str]:
     ids = {r[0].decided_by_id for r in rows if r[0].decided_by_id}
     if not ids:
         return {}
-    return dict(session.execute(select(User.id, User.email).where(User.id.in_(ids))))
+    return dict(session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
 
 
 def hit_json(row: Any, emails: Mapping[int, str]) -> dict[str, Any]:

@@ -117,9 +117,14 @@ def plan(found: list[Found], meta: dict[int, EntryMeta], prints: dict[int, str],
     """What the run writes, from what it found and the hits there are (pure)."""
     by_pair = {(sid, h.entry_id): h for sid, h in hits}
     decided: dict[tuple[int, int, str], HitState] = {}
+    # Dismissals against entries no longer current (a superseded edition's): when the new
+    # edition's entry differs, the pair comes back saying it was dismissed before.
+    dismissed_before: dict[tuple[int, int], HitState] = {}
     for sid, h in hits:
         if h.status != "open":
             decided.setdefault((sid, h.list_id, h.entry_fp), h)
+        if h.status == "dismissed" and h.entry_id not in meta:
+            dismissed_before.setdefault((sid, h.list_id), h)
     out = Plan([], [], [])
     seen: set[int] = set()
     for f in found:
@@ -143,6 +148,8 @@ def plan(found: list[Found], meta: dict[int, EntryMeta], prints: dict[int, str],
         earlier = decided.get((f.supplier_id, m.list_id, m.fingerprint))
         if earlier is not None and earlier.supplier_fp == sfp:
             continue  # decided before, in an earlier edition: the decision stands
+        if earlier is None:
+            earlier = dismissed_before.get((f.supplier_id, m.list_id))
         if earlier is not None and earlier.status == "dismissed":
             reasons.append(_changed(earlier, sfp))
         out.inserts.append({
@@ -174,6 +181,11 @@ def _apply(session: Session, p: Plan) -> None:
             p.updates)
     for start in range(0, len(p.deletes), BATCH):
         session.execute(delete(table).where(table.c.id.in_(p.deletes[start:start + BATCH])))
+    # Hits loaded in this session would otherwise keep answering what they said before.
+    changed = {u["hit_id"] for u in p.updates} | set(p.deletes)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, ScreeningHit) and obj.id in changed:
+            session.expire(obj)
 
 
 def screen_org(session: Session, org_id: int, *, trigger: str = "manual",

@@ -54,10 +54,10 @@ def _data(entry: ShippedList) -> bytes:
 
 def ensure_shipped(session: Session, *, actor: Any = None) -> list[ListEdition]:
     """Load the shipped list editions the platform lacks, in manifest order; idempotent."""
-    have = set(session.execute(
+    have = {(name, edition) for name, edition in session.execute(
         select(EntityList.name, ListEdition.edition)
         .join(ListEdition, ListEdition.list_id == EntityList.id)
-        .where(EntityList.scope_key == 0)))
+        .where(EntityList.scope_key == 0))}
     loaded = []
     for entry in shipped_lists():
         if (entry.name, entry.edition) in have:

@@ -43,3 +43,22 @@ def make_list(db, org=None, rows=None, *, name="UFLPA Entity List", edition=None
     return services.load_list(db, filename=filename, data=data, name=name, issuer=issuer,
                               edition=edition or f"2025-{next(_seq):02d}",
                               org_id=org.id if org is not None else None, actor=actor)
+
+
+def make_hit(db, org, *, status="open"):
+    """An open hit of `org`: its own list with Hoshine, a supplier spelled otherwise, a run."""
+    from sqlalchemy import select
+
+    from risk.models import ScreeningHit
+    from risk.screening import runs
+    from tests.suppliers.factories import make_supplier
+
+    make_list(db, org)
+    supplier = make_supplier(db, org, name="HOSHINE SILICON INDUSTRY CO LTD", country="CN")
+    runs.screen_org(db, org.id)
+    hit = db.scalar(select(ScreeningHit).where(ScreeningHit.supplier_id == supplier.id))
+    assert hit is not None
+    if status != "open":
+        hit.status = status
+        db.flush()
+    return hit
