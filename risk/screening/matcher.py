@@ -7,11 +7,14 @@ out), and a supplier is compared only with the entries it shares a key with:
 
 - keys are the words of each normalised name (suppliers.matching.tokens: words of three
   letters or more, character pairs for names written without spaces) and the first four
-  letters of longer words (so "Hoshin" still meets "Hoshine");
-- a key held by more than MAX_POSTING entries of a country ("xinjiang", "textile") says little
-  and is not looked up, except when a supplier has nothing rarer, then its rarest key is;
-- an entry made only of such common words is also indexed by pairs of its words, which a
-  supplier with the same two words finds;
+  letters of longer words: a supplier's word that no entry has (perhaps misspelt) is looked
+  up by its prefix instead (so "Hoshin" still meets "Hoshine");
+- a key held by many entries of a country ("xinjiang", "textile": more than MAX_POSTING, or
+  in a smaller list more than COMMON_SHARE of it) says little and is not looked up, except
+  when a supplier has nothing rarer, then its rarest key is;
+- every entry is also indexed by the pairs of its common words ("xinjiang+cotton"), which a
+  supplier with the same two words finds: a name of common words only, or one whose rare word
+  is misspelt, still meets its entry (a name of one common word is indexed by that word);
 - an identifier in common always makes a candidate, whatever the countries.
 
 Candidates then pass a prefilter in rapidfuzz's C loop (process.extract with the `possible`
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -39,9 +43,13 @@ from suppliers.matching import THRESHOLDS, Named, compare, identifier_key, token
 __all__ = ["MAX_POSTING", "EntryIndex", "Found", "Stats", "entry_fingerprint", "screen",
            "supplier_fingerprint"]
 
-MAX_POSTING = 100   # entries per (country, key) beyond which a key is "common"
+# A key held by more entries of a country than this is "common": at most MAX_POSTING, and in
+# a smaller country bucket (or list) COMMON_SHARE of its entries, but never below MIN_POSTING.
+MAX_POSTING = 100
+COMMON_SHARE = 0.01
+MIN_POSTING = 8
 PREFIX = 4          # letters of a word's prefix key (words longer than this)
-PAIR_WORDS = 6      # at most this many words of a name make pair keys
+PAIR_WORDS = 6      # at most this many common words of a name make pair keys
 ANY = ""            # the country bucket of entries without a country
 
 
@@ -63,9 +71,14 @@ def supplier_fingerprint(name: str, latin_name: str | None, country: str | None,
                     sorted({identifier_key(i) for i in identifiers if i} - {""})])
 
 
+def _prefix(word: str) -> str | None:
+    return "~" + word[:PREFIX] if len(word) > PREFIX and word.isascii() else None
+
+
 def _keys(normalised: str) -> set[str]:
+    """An entry's keys: its words and their prefixes."""
     words = tokens(normalised)
-    return words | {"~" + w[:PREFIX] for w in words if len(w) > PREFIX and w.isascii()}
+    return words | {p for w in words if (p := _prefix(w))}
 
 
 def _pairs(words: Iterable[str]) -> set[str]:
@@ -101,6 +114,7 @@ class EntryIndex:
     postings: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     pairs: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     identifiers: dict[str, list[int]] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)   # country bucket -> common above
     _buckets: tuple[str, ...] | None = field(default=None, repr=False)
 
     @classmethod
@@ -122,12 +136,21 @@ class EntryIndex:
                 postings[(bucket, key)].append(position)
             for ident in named.identifiers:
                 identifiers[ident].append(position)
+        sizes: dict[str, int] = defaultdict(int)
+        for bucket in index.country:
+            sizes[bucket] += 1
+        index.limits = {b: min(MAX_POSTING, max(MIN_POSTING, math.ceil(COMMON_SHARE * n)))
+                        for b, n in sizes.items()}
         pairs: dict[tuple[str, str], list[int]] = defaultdict(list)
         for position, keys in enumerate(own_keys):
             bucket = index.country[position]
-            if keys and all(len(postings[(bucket, k)]) > MAX_POSTING for k in keys):
-                for pair in _pairs(keys):
-                    pairs[(bucket, pair)].append(position)
+            limit = index.limits[bucket]
+            common = [k for k in keys if len(postings[(bucket, k)]) > limit]
+            for pair in _pairs(common):
+                pairs[(bucket, pair)].append(position)
+            words = [k for k in common if not k.startswith("~")]
+            if len(words) == 1 and len(common) == len(keys):  # a name of one common word
+                pairs[(bucket, words[0])].append(position)
         index.postings, index.pairs = dict(postings), dict(pairs)
         index.identifiers = dict(identifiers)
         return index
@@ -140,29 +163,41 @@ class EntryIndex:
         found: set[int] = set()
         for ident in named.identifiers:
             found.update(self.identifiers.get(ident, ()))
-        keys = set().union(*(_keys(n) for n in names)) if names else set()
+        words = set().union(*(tokens(n) for n in names)) if names else set()
         # A supplier without a country may be any entry's (compare() rules nothing out).
-        buckets = (named.country, ANY) if named.country else self.buckets()
-        rarest: list[int] | None = None
-        rare_hit = False
-        pairs = _pairs(keys)
-        for bucket in buckets:
-            for key in keys:
-                posting = self.postings.get((bucket, key))
+        for bucket in (named.country, ANY) if named.country else self.buckets():
+            limit = self.limits.get(bucket)
+            if limit is None:  # no entry of that country
+                continue
+            rarest: list[int] | None = None
+            rare_hit = False
+            common = []
+            for word in words:
+                posting = self.postings.get((bucket, word))
+                if not posting:
+                    # A word no entry has may be misspelt: its prefix stands in for it.
+                    prefix = _prefix(word)
+                    posting = self.postings.get((bucket, prefix)) if prefix else None
+                    if not posting or len(posting) > limit:
+                        continue
+                if len(posting) <= limit:
+                    found.update(posting)
+                    rare_hit = True
+                else:
+                    common.append(word)
+                    if rarest is None or len(posting) < len(rarest):
+                        rarest = posting
+            for pair in (*_pairs(common), *common):
+                posting = self.pairs.get((bucket, pair))
                 if not posting:
                     continue
-                if len(posting) <= MAX_POSTING:
+                if len(posting) <= limit:
                     found.update(posting)
                     rare_hit = True
                 elif rarest is None or len(posting) < len(rarest):
                     rarest = posting
-            for pair in pairs:
-                posting = self.pairs.get((bucket, pair))
-                if posting:
-                    found.update(posting)
-                    rare_hit = True
-        if not rare_hit and rarest is not None:  # nothing rarer: its rarest common key
-            found.update(rarest)
+            if not rare_hit and rarest is not None:  # nothing rarer: its rarest common key
+                found.update(rarest)
         return found
 
     def buckets(self) -> tuple[str, ...]:
@@ -181,9 +216,8 @@ def _prefilter(names: list[str], choices: list[str]) -> set[int]:
     cutoff = THRESHOLDS.possible
     for query in names:
         for scorer in (fuzz.token_set_ratio, fuzz.ratio):
-            for _choice, _score, i in process.extract(query, choices, scorer=scorer,
-                                                      score_cutoff=cutoff, limit=None):
-                keep.add(i)
+            keep.update(i for _c, _s, i in process.extract(
+                query, choices, scorer=scorer, score_cutoff=cutoff, limit=None))
     return keep
 
 
@@ -199,17 +233,13 @@ def screen(index: EntryIndex, suppliers: Iterable[tuple[int, Named]],
         if not positions:
             continue
         stats.candidates += len(positions)
-        ordered = sorted(positions)
         # One choice per (entry, name of the entry); back to the entry by position.
-        owners: list[int] = []
-        choices: list[str] = []
-        for p in ordered:
-            for key in index.keys[p]:
-                owners.append(p)
-                choices.append(key)
+        keys = index.keys
+        owners = [p for p in positions for _k in keys[p]]
+        choices = [k for p in positions for k in keys[p]]
         keep = {owners[i] for i in _prefilter(names, choices)} if names else set()
         if named.identifiers:
-            keep.update(p for p in ordered if named.identifiers & index.named[p].identifiers)
+            keep.update(p for p in positions if named.identifiers & index.named[p].identifiers)
         for p in sorted(keep):
             stats.compared += 1
             match = compare(named, index.named[p], left_keys=names, right_keys=index.keys[p])
