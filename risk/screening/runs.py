@@ -33,6 +33,7 @@ from app.db import utcnow
 from risk.models import EntityList, ListEdition, ListEntry, ScreeningHit, ScreeningRun
 from risk.screening.listed import refresh_listed
 from risk.screening.matcher import EntryIndex, Found, Stats, screen, supplier_fingerprint
+from risk.services import _no_cycle_collector
 from suppliers.matching import Named
 from suppliers.models import Supplier
 
@@ -195,12 +196,15 @@ def screen_org(session: Session, org_id: int, *, trigger: str = "manual",
     run = ScreeningRun(org_id=org_id, trigger=trigger[:20], started_at=utcnow())
     session.add(run)
     session.flush()
-    tell("reading")
-    index, meta = load_index(session, org_id)
-    suppliers, prints = suppliers_of(session, org_id)
-    tell("matching")
-    stats = Stats()
-    found = list(screen(index, suppliers, stats)) if len(index) else []
+    # 100,000 suppliers make millions of small objects and no reference cycles: the cyclic
+    # collector walking that heap again and again cost half the run (as in a recompute).
+    with _no_cycle_collector():
+        tell("reading")
+        index, meta = load_index(session, org_id)
+        suppliers, prints = suppliers_of(session, org_id)
+        tell("matching")
+        stats = Stats()
+        found = list(screen(index, suppliers, stats)) if len(index) else []
     tell("writing")
     p = plan(found, meta, prints, _hit_rows(session, org_id), utcnow(), org_id)
     _apply(session, p)
