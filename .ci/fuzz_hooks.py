@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import string
 import threading
 
@@ -83,7 +84,9 @@ def _number(value: object) -> bool:
 def before_call(context, case, kwargs):
     # Just before sending, so values the stateful phase takes from earlier responses count too.
     meta = case.meta
-    if meta is None or meta.generation.mode != GenerationMode.POSITIVE:
+    positive = meta is not None and meta.generation.mode == GenerationMode.POSITIVE
+    grievance_rules(case, case.operation.path, positive)
+    if not positive:
         return
     path, method = case.operation.path, case.method.upper()
     body = case.body
@@ -339,3 +342,44 @@ def grievance_cases_rules(case, path: str, method: str, body: dict) -> None:
                     item["supplier_id"] = 1 + (item["supplier_id"] - 1) % _DEMO_SUPPLIERS
                     seen.setdefault(item["supplier_id"], item)
             body["workplaces"] = list(seen.values())
+
+
+# --- grievances: the public channel ------------------------------------------------------------
+
+_INTAKE = "/api/v1/grievances/{intake_key}"
+_ONE_CASE = "/api/v1/grievances/{grievance_id}"
+# What grievances/public_api.py's IntakeKey converter takes: never all digits nor "status".
+_KEY = re.compile(r"(?!status\Z)(?![0-9]+\Z)[A-Za-z0-9_-]{1,64}\Z")
+_channel: dict = {}
+
+
+def _demo_channel() -> dict:
+    """The demo company's channel (its key and listed workplaces), asked for once."""
+    with _lock:
+        if not _channel:
+            _channel.update(_api("/api/v1/grievance-channel") or {})
+    return _channel
+
+
+def grievance_rules(case, path: str, positive: bool) -> None:
+    """An intake key is a token, never a case id nor "status": /api/v1/grievances/2 and
+    /status are other operations' paths (the document's parameter says only "string"); and
+    a case id is never a token, which would be the report operation's path. A
+    positive report goes to the demo company's channel and names a workplace it lists, or
+    none (a workplace of another list is refused, as the document says in words)."""
+    params = case.path_parameters if case.path_parameters is not None else {}
+    if path == _ONE_CASE and _KEY.match(str(params.get("grievance_id", ""))):
+        # a wrong id shaped like an intake key names the report operation's path instead
+        params["grievance_id"] = f"{params['grievance_id']}."  # still wrong, now only an id
+        case.path_parameters = params
+    if path != _INTAKE:
+        return
+    key = str(params.get("intake_key", ""))
+    channel = _demo_channel()
+    if positive or not _KEY.match(key):
+        params["intake_key"] = channel.get("intake_key") or "no-channel-in-the-demo"
+        case.path_parameters = params
+    body = case.body
+    if positive and isinstance(body, dict) and _number(body.get("supplier_id")):
+        listed = [w["supplier_id"] for w in channel.get("workplaces") or []]
+        body["supplier_id"] = listed[int(body["supplier_id"]) % len(listed)] if listed else None

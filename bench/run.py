@@ -21,6 +21,7 @@ RUNS = [
     ["bench_audits.py", "--rows", "5000", "--actions", "20000", "--suppliers", "2000"],
     ["bench_risk_pages.py"],
     ["bench_risk.py", "--suppliers", "100000", "--edges", "300000"],
+    ["bench_screening.py", "--suppliers", "100000", "--entries", "10000"],
     ["bench_reports.py", "--pdf-suppliers", "10000", "--xlsx-sizes", "10000,50000,100000"],
     ["bench_duplicates.py", "--suppliers", "100000"],
 ]
@@ -37,6 +38,8 @@ def main() -> int:
                   pg],
                  ["bench_risk_pages.py", "--database-url", pg],
                  ["bench_risk.py", "--suppliers", "100000", "--edges", "300000",
+                  "--database-url", pg],
+                 ["bench_screening.py", "--suppliers", "100000", "--entries", "10000",
                   "--database-url", pg],
                  ["bench_reports.py", "--pdf-suppliers", "10000", "--xlsx-sizes",
                   "10000,50000,100000", "--database-url", pg],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pycountry
 from flask import Blueprint, jsonify
+from werkzeug.routing import BaseConverter
 
 from app.access import public
 from app.apischema import INT_ID, ONE_LINE, api_route, required_text, text
@@ -20,6 +21,21 @@ from grievances.services.intake import MAX_LINE, MAX_TEXT
 from grievances.states import CATEGORIES, STATUSES
 
 bp = Blueprint("grievances_public_api", __name__, url_prefix="/api/v1/grievances")
+
+
+class IntakeKey(BaseConverter):
+    """An intake key (secrets.token_urlsafe): never all digits nor "status", so that
+    /api/v1/grievances/<int:grievance_id> (the company's cases) and /status answer for
+    themselves: without it, POST /api/v1/grievances/2 would be a report to channel "2"
+    and every method of /api/v1/grievances/2 would list POST among those allowed."""
+
+    regex = r"(?!status(?:/|$))(?![0-9]+(?:/|$))[A-Za-z0-9_-]{1,64}"
+
+
+@bp.record_once
+def _converter(state) -> None:  # before the routes below are added to the map
+    state.app.url_map.converters.setdefault("intake_key", IntakeKey)
+
 
 LANGUAGES = sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
 _CODE = {"type": "string", "maxLength": 40, "allOf": [{"pattern": ONE_LINE},
@@ -89,7 +105,7 @@ OPENAPI_SCHEMAS: dict[str, dict] = {
 }
 
 
-@bp.post("/<intake_key>")
+@bp.post("/<intake_key:intake_key>")
 @privacy.limit_reports()
 @public
 @api_route(status=201, response="GrievanceReceipt", body="GrievanceReport", errors=[429],

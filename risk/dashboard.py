@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from audits.models import Audit, FeeEntry, Finding
 from questionnaires.models import Assignment, Signal
 from risk.links import PAGES
-from risk.models import DataEdition, RiskScore, RiskSummary
+from risk.models import DataEdition, RiskScore, RiskSummary, ScreeningHit
 from risk.weights import BANDS
 from suppliers.models import Supplier
 
@@ -39,6 +39,7 @@ FACTOR_NAMES = {
     "audit_findings": "Open audit findings",
     "recruitment_fees": "Unpaid recruitment fees",
     "grievances": "Grievances",
+    "entity_list": "On a forced-labour entity list",
 }
 DATASET_NAMES = {
     "ilab_goods": "ILAB List of Goods", "tip_tiers": "US Trafficking in Persons report",
@@ -229,6 +230,7 @@ def supplier_panel(session: Session, org_id: int, supplier_id: int) -> dict[str,
 
     findings, audits = existing(Finding, "finding"), existing(Audit, "audit")
     assignments = existing(Assignment, "assignment")
+    hits = existing(ScreeningHit, "screening")
     fees = _lookup(session, FeeEntry, FeeEntry.supplier_id, org_id, _ids(factors, "fee"))
     signals = _lookup(session, Signal, Signal.assignment_id, org_id, _ids(factors, "signal"))
     edition_ids = {i for i in (score.editions or {}).values() if _int(i)} | _ids(factors, "dataset")
@@ -259,11 +261,14 @@ def supplier_panel(session: Session, org_id: int, supplier_id: int) -> dict[str,
             "finding": rid if rid in findings else 0, "audit": rid if rid in audits else 0,
             "fee": fees.get(rid, 0), "assignment": rid if rid in assignments else 0,
             "signal": signals.get(rid, 0), "supplier": rid if rid in names else 0,
+            "screening": rid if rid in hits else 0,
         }
         value = values.get(kind, 0)
         if not value:
             return Link(text, kind)
         endpoint, arg = PAGES[kind]
+        if kind == "screening":  # the hit's row in the review queue, whatever its status
+            return Link(text, kind, endpoint, {arg: "all", "_anchor": f"hit-{value}"})
         return Link(text, kind, endpoint, {arg: value})
 
     shown = []

@@ -3,8 +3,9 @@
 Every number comes from risk/weights.py. A factor is returned only when it has points, except
 where its absence is itself worth saying (none are, today). Evidence items are plain dicts:
 {"kind": "dataset" | "supplier" | "finding" | "audit" | "fee" | "signal" | "assignment" |
-"grievance", "id": record id (for "dataset" the edition id), "row": source row ("dataset"
-only), "text": what a reader sees}.
+"grievance" | "screening", "id": record id (for "dataset" the edition id, for "screening" the
+hit), "row": source row ("dataset" only), "text": what a reader sees}; screening evidence also
+names "list_id", "edition_id" and "entry_id".
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from risk import weights as W
-from risk.inputs import FeeInput, FindingInput, SupplierInputs
+from risk.inputs import FeeInput, FindingInput, ListingInput, SupplierInputs
 from risk.reference.tables import CountryValue, GoodEntry, ReferenceTables
 from suppliers.countries import country_name
 
@@ -323,6 +324,29 @@ def _grievances(s: SupplierInputs) -> list[Factor]:
                    lower="Investigate and resolve the grievances with the workers")]
 
 
+# --- forced-labour entity lists -------------------------------------------------------------
+
+def _listing_text(x: ListingInput) -> str:
+    where = f" ({country_name(x.entry_country)})" if x.entry_country else ""
+    listed = f", listed {x.listed_on.isoformat()}" if x.listed_on else ""
+    state = ", since superseded" if x.superseded else ""
+    confirmed = f"; confirmed {x.decided_on.isoformat()}" if x.decided_on else ""
+    return (f"{x.list_name} ({x.issuer}), edition {x.edition}{state}: "
+            f"\"{x.entry_name}\"{where}{listed}{confirmed}")
+
+
+def _listings(s: SupplierInputs) -> list[Factor]:
+    ordered = sorted(s.listings, key=lambda x: (x.list_name.casefold(), x.hit_id))
+    evidence = tuple({"kind": "screening", "id": x.hit_id, "list_id": x.list_id,
+                      "edition_id": x.edition_id, "entry_id": x.entry_id,
+                      "text": _listing_text(x)} for x in ordered)
+    names = ", ".join(dict.fromkeys(f"{x.list_name} ({x.edition})" for x in ordered))
+    return [Factor("entity_list", f"On a forced-labour entity list: {names}",
+                   W.ENTITY_LIST_POINTS, evidence,
+                   lower="Only the issuer removing the entity lowers this; if the supplier is "
+                         "not the listed entity, dismiss the hit with a note")]
+
+
 def own_factors(s: SupplierInputs, tables: ReferenceTables, *, today: date,
                 match: GoodsMatcher, fmt_money: Callable[[int, str], str],
                 cache: dict[Any, list[Factor]] | None = None) -> list[Factor]:
@@ -352,4 +376,6 @@ def own_factors(s: SupplierInputs, tables: ReferenceTables, *, today: date,
         out += _fees(s, fmt_money)
     if s.grievances:
         out += _grievances(s)
+    if s.listings:
+        out += _listings(s)
     return out

@@ -27,9 +27,11 @@ from risk.inputs import (
     FeeInput,
     FindingInput,
     GrievanceInput,
+    ListingInput,
     SignalInput,
     SupplierInputs,
 )
+from risk.models import EntityList, ListEdition, ListEntry, ScreeningHit
 from suppliers.models import Relationship, Supplier
 
 SUBMITTED = ("submitted", "accepted")
@@ -123,6 +125,24 @@ def _grievances(session: Session, org_id: int) -> dict[int, list[GrievanceInput]
     return out
 
 
+def _listings(session: Session, org_id: int) -> dict[int, list[ListingInput]]:
+    """Confirmed screening hits, with the list, edition and entry each was found in."""
+    rows = session.execute(
+        select(ScreeningHit.supplier_id, ScreeningHit.id, EntityList.id, EntityList.name,
+               EntityList.issuer, ListEdition.id, ListEdition.edition,
+               ListEdition.superseded_at, ListEntry.id, ListEntry.name, ListEntry.country,
+               ListEntry.listed_on, ScreeningHit.decided_at)
+        .join(ListEntry, ListEntry.id == ScreeningHit.entry_id)
+        .join(ListEdition, ListEdition.id == ScreeningHit.edition_id)
+        .join(EntityList, EntityList.id == ScreeningHit.list_id)
+        .where(ScreeningHit.org_id == org_id, ScreeningHit.status == "confirmed")
+        .order_by(ScreeningHit.id))
+    return _by_supplier(
+        (r[0], ListingInput(r[1], r[2], r[3], r[4], r[5], r[6], r[7] is not None, r[8], r[9],
+                            r[10], r[11], r[12].date() if r[12] else None))
+        for r in rows)
+
+
 def network(session: Session, org_id: int) -> Network:
     rows = session.execute(
         select(Supplier.id, Supplier.name, Supplier.country, Supplier.kind, Supplier.products,
@@ -133,6 +153,7 @@ def network(session: Session, org_id: int) -> Network:
     signals_by, assignments_by = _signals(session, org_id), _assignments(session, org_id)
     findings_by, fees_by = _findings(session, org_id), _fees(session, org_id)
     grievances_by = _grievances(session, org_id)
+    listings_by = _listings(session, org_id)
     suppliers = [
         SupplierInputs(
             id=r[0], name=r[1], country=r[2], kind=r[3], products=tuple(r[4] or ()),
@@ -140,7 +161,8 @@ def network(session: Session, org_id: int) -> Network:
             signals=tuple(signals_by.get(r[0], ())),
             assignments=tuple(assignments_by.get(r[0], ())),
             findings=tuple(findings_by.get(r[0], ())), fees=tuple(fees_by.get(r[0], ())),
-            grievances=tuple(grievances_by.get(r[0], ())))
+            grievances=tuple(grievances_by.get(r[0], ())),
+            listings=tuple(listings_by.get(r[0], ())))
         for r in rows]
     edges = session.execute(
         select(Relationship.supplier_id, Relationship.customer_id)

@@ -71,6 +71,25 @@ class GrievanceInput:
 
 
 @dataclass(frozen=True)
+class ListingInput:
+    """A confirmed screening hit: the supplier is an entity on a forced-labour entity list
+    (risk/screening), with the list, the edition and the entry it was found in."""
+
+    hit_id: int
+    list_id: int
+    list_name: str
+    issuer: str
+    edition_id: int
+    edition: str
+    superseded: bool
+    entry_id: int
+    entry_name: str
+    entry_country: str | None = None
+    listed_on: date | None = None
+    decided_on: date | None = None
+
+
+@dataclass(frozen=True)
 class SupplierInputs:
     id: int
     name: str
@@ -84,4 +103,5 @@ class SupplierInputs:
     findings: tuple[FindingInput, ...] = ()
     fees: tuple[FeeInput, ...] = ()
     grievances: tuple[GrievanceInput, ...] = ()
+    listings: tuple[ListingInput, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)

@@ -18,6 +18,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "fee": ("audits.fees", "supplier_id"),  # the ledger of the cohort's workplace
     "dataset": ("risk_reference.edition", "edition_id"),
     "grievance": ("grievances.case", "grievance_id"),  # the case page (its readers only)
+    # a confirmed hit opens in the review queue (risk/screening/views.py), at its row
+    "screening": ("risk_screening.index", "status"),
 }
 
 
@@ -32,6 +34,8 @@ def target(item: dict[str, Any], supplier_id: int) -> tuple[str, dict[str, Any]]
     if kind == "signal":
         value = item.get("assignment_id")
         return (endpoint, {arg: value}) if value else None
+    if kind == "screening":
+        return endpoint, {arg: "all", "_anchor": f"hit-{record}"}
     if kind == "dataset":
         anchor = item.get("anchor")
         return endpoint, {arg: record, **({"_anchor": anchor} if anchor else {})}

@@ -12,10 +12,13 @@ _BAND = {"type": "string", "enum": list(BANDS)}
 _NULLABLE_INT = {"type": ["integer", "null"]}
 EVIDENCE = {"type": "object", "required": ["kind", "text"], "properties": {
     "kind": {"type": "string", "enum": ["dataset", "supplier", "finding", "audit", "fee",
-                                        "signal", "assignment", "grievance"]},
+                                        "signal", "assignment", "grievance",
+                                        "screening"]},
     "id": _NULLABLE_INT, "row": {"type": "integer"}, "text": {"type": "string"},
     "audit_id": {"type": "integer"}, "assignment_id": {"type": "integer"},
     "anchor": {"type": "string"},
+    "list_id": {"type": "integer"}, "edition_id": {"type": "integer"},
+    "entry_id": {"type": "integer"},
     "url": {"type": ["string", "null"]}}}
 FACTOR = {"type": "object", "required": ["code", "label", "points", "evidence"], "properties": {
     "code": {"type": "string"}, "label": {"type": "string"},

@@ -7,7 +7,7 @@ made them.
 
 from __future__ import annotations
 
-METHOD_VERSION = "2026.12-1"
+METHOD_VERSION = "2026.12-2"  # -2: the entity-list factor (screening)
 
 # Bands: low below 25, medium to 50, high to 75, critical above.
 BANDS: tuple[str, ...] = ("low", "medium", "high", "critical")
@@ -73,6 +73,14 @@ FEES_CAP = 30.0
 GRIEVANCE_POINTS = 10.0
 RETALIATION_POINTS = 20.0
 GRIEVANCES_CAP = 30.0
+
+# --- forced-labour entity lists (risk/screening: a hit a person confirmed) -----------------
+# A supplier on the UFLPA Entity List (or another list a company screens against) has its
+# goods presumed made with forced labour and detained at the border, whatever else is known:
+# the full 100 points, so its own band is critical (BAND_FLOORS) and, through DECAY, its
+# direct customers' too (80), the next tier's high (64). One listing is enough: several
+# lists add no points, only evidence.
+ENTITY_LIST_POINTS = 100.0
 
 # --- through the network ---------------------------------------------------------------
 # Inherited score: the highest upstream own score times DECAY per tier of distance, over

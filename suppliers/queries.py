@@ -178,13 +178,14 @@ def paths(session: Session, org_id: int, supplier_id: int, **bounds: int) -> gra
 
 
 NODE_COLUMNS = (Supplier.id, Supplier.external_id, Supplier.name, Supplier.country,
-                Supplier.kind, Supplier.tier, Supplier.risk_score, Supplier.risk_band)
+                Supplier.kind, Supplier.tier, Supplier.risk_score, Supplier.risk_band,
+                Supplier.listed)
 
 
 def node_json(row: Any) -> dict[str, Any]:
     risk = None if row[6] is None else {"score": row[6], "band": row[7]}
     return {"id": row[0], "external_id": row[1], "name": row[2], "country": row[3],
-            "kind": row[4], "tier": row[5], "risk": risk}
+            "kind": row[4], "tier": row[5], "risk": risk, "listed": bool(row[8])}
 
 
 def edge_json(row: Any) -> dict[str, Any]:

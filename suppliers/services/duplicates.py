@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from flask import has_app_context
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
@@ -120,9 +121,12 @@ def find_candidates(session: Session, org_id: int) -> ScanSummary:
     return store_candidates(session, org_id, records, pairs, stats)
 
 
-def request_scan(session: Session, *, org_id: int, user_id: int | None = None) -> Job:
+def request_scan(session: Session, *, org_id: int, user_id: int | None = None) -> Job | None:
     """Queue a scan (when the caller commits), unless one is already waiting to start: a
-    burst of imports is one scan. One already running gets a successor, so it sees them."""
+    burst of imports is one scan. One already running gets a successor, so it sees them.
+    A bare session (a script or a test's seeding, no app) has no queue: nothing is asked."""
+    if not has_app_context():
+        return None
     waiting = session.scalar(select(Job).where(
         Job.org_id == org_id, Job.kind == KIND, Job.status == "queued").limit(1))
     if waiting is not None:

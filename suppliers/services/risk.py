@@ -87,3 +87,29 @@ def _set_risk_unnest(session: Session, org_id: int, rows: list[dict[str, object]
                                         "bands": [r["band"] for r in batch]})
         updated += result.rowcount or 0
     return updated
+
+
+def set_listed(session: Session, *, org_id: int, listed: Mapping[int, bool]) -> int:
+    """Store {supplier_id: on a forced-labour entity list?} for suppliers of `org_id` (risk's
+    screening decides it: a confirmed hit). One UPDATE per value, filtered by organisation,
+    so an id of another tenant changes nothing. Returns how many rows were updated."""
+    if any(not isinstance(sid, int) or isinstance(sid, bool) or not isinstance(flag, bool)
+           for sid, flag in listed.items()):
+        raise ValidationFailed("Listed flags must be {supplier id: true or false}.",
+                               [{"field": "listed", "message": "invalid supplier id or flag"}])
+    session.flush()
+    table = Supplier.__table__
+    updated = 0
+    for flag in (True, False):
+        ids = sorted(sid for sid, value in listed.items() if value is flag)
+        for start in range(0, len(ids), BATCH):
+            result = session.execute(
+                update(table).where(table.c.org_id == org_id,
+                                    table.c.id.in_(ids[start:start + BATCH]))
+                # Not an edit either: keep the version and updated_at (as set_risk does).
+                .values(listed=flag, updated_at=table.c.updated_at))
+            updated += result.rowcount or 0
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Supplier) and obj.id in listed:
+            session.expire(obj, ["listed"])
+    return updated

@@ -49,7 +49,7 @@ def test_document_is_valid_and_names_every_route(app, spec):
             continue
         view = app.view_functions[rule.endpoint]
         assert getattr(view, "api", None) is not None, f"{rule.endpoint} has no @api_route"
-        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # <int:id>, <intake_key:...>
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, (path, method)
     for ops in spec["paths"].values():

@@ -15,12 +15,12 @@ def test_create_edit_archive_and_restore_a_supplier(live_server, page):
     page.get_by_role("link", name="Add supplier").click()
 
     # The country is required: the form comes back with the error next to the field.
-    page.get_by_label("Name").fill("Chittagong Knit Composite Ltd")
+    page.get_by_label("Name", exact=True).fill("Chittagong Knit Composite Ltd")
     page.get_by_role("button", name="Add supplier").click()
     country = page.locator(".field", has=page.get_by_label("Country"))
     expect(country).to_have_class(re.compile(r"has-error"))
     expect(country.locator(".error")).not_to_be_empty()
-    expect(page.get_by_label("Name")).to_have_value("Chittagong Knit Composite Ltd")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Chittagong Knit Composite Ltd")
 
     page.get_by_label("Country").select_option(label="Bangladesh")
     page.get_by_label("Kind").select_option("manufacturer")
@@ -42,8 +42,8 @@ def test_create_edit_archive_and_restore_a_supplier(live_server, page):
     expect(page.locator(".page-head .badge.tier")).to_have_text("Tier 1")
 
     page.get_by_role("link", name="Edit").click()
-    expect(page.get_by_label("Name")).to_have_value("Chittagong Knit Composite Ltd")
-    page.get_by_label("Name").fill("Chittagong Knit Composite (Unit 2)")
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Chittagong Knit Composite Ltd")
+    page.get_by_label("Name", exact=True).fill("Chittagong Knit Composite (Unit 2)")
     page.get_by_label("Workers", exact=True).fill("2600")
     page.get_by_role("button", name="Save changes").click()
     expect(page.locator(".flash-success")).to_have_text("Changes saved.")

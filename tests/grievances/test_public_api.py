@@ -166,3 +166,18 @@ def test_the_openapi_document_marks_the_channel_public(client):
     assert {p["name"] for p in operations[1]["parameters"]} == {"case", "secret"}
     report = operations[0]["requestBody"]["content"]["application/json"]["schema"]
     assert report == {"$ref": "#/components/schemas/GrievanceReport"}
+
+
+def test_an_intake_key_is_never_a_case_id_nor_status(client, site):
+    """The report's path shares /api/v1/grievances/ with the company's cases and the status
+    call: a key is a token, so each path belongs to one operation (found by the fuzzer)."""
+    key = site.channel.intake_key
+    allowed = {path: set(client.open(path, method="OPTIONS").headers["Allow"].split(", "))
+               for path in (f"/api/v1/grievances/{key}", "/api/v1/grievances/status",
+                            "/api/v1/grievances/2")}
+    assert allowed[f"/api/v1/grievances/{key}"] == {"POST", "OPTIONS"}
+    assert "POST" not in allowed["/api/v1/grievances/status"]
+    assert "POST" not in allowed["/api/v1/grievances/2"]
+    assert client.post("/api/v1/grievances/2", json=REPORT).status_code == 405
+    assert client.post("/api/v1/grievances/status", json=REPORT).status_code == 405
+    assert client.get("/api/v1/grievances/1.5").status_code == 404

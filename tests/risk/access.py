@@ -6,6 +6,10 @@ checks the pages' status itself: the matrix accepts 403 or 404 for a refusal). T
 reference-data page and its upload are for administrators of buying companies; one edition's
 rows (the evidence behind scores) for the people of buying companies who read scores. An
 edition made for another organisation is 404 (the platform's editions are everyone's).
+
+Screening (risk/screening): the review queue, its decisions and "screen now", the lists and one
+list's entries are for the people of buying companies who read scores; loading a list (page
+and API) for their administrators. Another organisation's hit or list is 404.
 """
 
 from __future__ import annotations
@@ -25,6 +29,17 @@ ACCESS: dict[str, object] = {
     "risk_reference.index": ADMINS,
     "risk_reference.upload": ADMINS,
     "risk_reference.edition": EDITORS,
+    # screening against entity lists (risk/screening/views.py, api.py)
+    "risk_screening.index": EDITORS,
+    "risk_screening.run_now": EDITORS,
+    "risk_screening.decide": EDITORS,
+    "risk_screening.lists": EDITORS,
+    "risk_screening.upload": ADMINS,
+    "risk_screening.entity_list": EDITORS,
+    "risk_screening_api.hits": EDITORS,
+    "risk_screening_api.decide": EDITORS,
+    "risk_screening_api.lists": EDITORS,
+    "risk_screening_api.upload": ADMINS,
 }
 KINDS = dict.fromkeys(ACCESS, BUYERS)
 
@@ -41,6 +56,22 @@ def _edition_id(db, org, user):
                         source="Access matrix", org_id=org.id).id
 
 
+def _list_id(db, org, user):
+    """An entity list of the principal's own organisation."""
+    from tests.risk.screening_factories import make_list
+
+    return make_list(db, org, name=f"Access list {next(_seq)}").list_id
+
+
+def _hit_id(db, org, user):
+    """An open screening hit of the principal's own organisation."""
+    from tests.risk.screening_factories import make_hit
+
+    return make_hit(db, org).id
+
+
 MAKERS: dict[object, object] = {
     "edition_id": _edition_id,
+    "list_id": _list_id,
+    "hit_id": _hit_id,
 }

@@ -39,6 +39,7 @@
     ink: cssColour("--ink", "#1d2733"),
     muted: cssColour("--muted", "#5d6b7a"),
     highlight: cssColour("--highlight", "#f6c453"),
+    listed: cssColour("--listed", "#111111"),
   };
 
   function riskBand(risk) {
@@ -89,6 +90,12 @@
       {
         selector: "node.unconnected",
         style: { "border-style": "dashed", "border-color": palette.muted, "border-width": 1.5 },
+      },
+      {
+        // On a forced-labour entity list (a confirmed screening hit): a thick, dark double
+        // border, whatever the colour mode, so it stands out in every view.
+        selector: "node[?listed]",
+        style: { "border-width": 5, "border-style": "double", "border-color": palette.listed },
       },
       {
         selector: "node.company",
@@ -287,6 +294,15 @@
           items.push(legendItem(`kind-${k}${shape}`, kindLabel(k), counts.get(k)));
         }
       }
+    }
+    const listed = model.nodes.filter((d) => d.listed === true).length;
+    if (listed) {
+      const li = legendItem("listed", "On a forced-labour entity list", listed);
+      const sw = li.querySelector(".swatch");
+      sw.style.background = "#ffffff";
+      sw.style.border = `4px double ${palette.listed}`;
+      sw.style.borderRadius = "50%";
+      items.push(li);
     }
     ui.legend.replaceChildren(...items);
   }
