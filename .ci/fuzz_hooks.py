@@ -98,6 +98,9 @@ def before_call(context, case, kwargs):
     elif (path.endswith("/relationships") and method == "POST" and isinstance(body, dict)
           and body.get("customer_id") == body.get("supplier_id")):
         body["customer_id"] = None  # a supplier cannot supply itself
+    elif path.endswith("/suppliers/{supplier_id}/merge") and method == "POST" \
+            and isinstance(body, dict):
+        _mergeable(case, body)
     elif path.endswith("/questionnaires/{key}/send") and method == "POST" and isinstance(body,
                                                                                            dict):
         _reachable_campaign(body)
@@ -122,6 +125,19 @@ def _period_in_order(query: dict) -> None:
     start, end = query.get("period_start"), query.get("period_end", _TODAY.isoformat())
     if isinstance(start, str) and isinstance(end, str) and start > end:
         query["period_start"], query["period_end"] = end, start
+
+
+def _mergeable(case, body: dict) -> None:
+    """A merge the document calls valid: duplicate_id is another live supplier of the caller's
+    network (a made-up id is a 404 naming the field, which is right, but not a valid call).
+    A supplier made for the purpose, so that no record the run created is archived under it."""
+    import requests  # schemathesis's own HTTP client
+
+    made = requests.post(os.environ["TL_BASE"] + "/api/v1/suppliers", timeout=10,
+                         json={"name": f"Fuzz duplicate {next(_seq)}", "country": "VN"},
+                         headers={"Authorization": f"Bearer {os.environ['TL_TOKEN']}"})
+    if made.status_code == 201:
+        body["duplicate_id"] = made.json()["id"]
 
 
 def _reachable_campaign(body: dict) -> None:

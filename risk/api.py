@@ -15,6 +15,7 @@ from app.api import paginate
 from app.apischema import api_route
 from app.auth.roles import NETWORK_EDITORS
 from app.db import get_session
+from app.errors import NotFound
 from app.tenancy import get_owned
 from risk import queries
 from risk.links import evidence_url
@@ -53,6 +54,8 @@ def supplier_risk(supplier_id: int):
     version and the reference-data editions it used."""
     db = get_session()
     supplier = get_owned(db, Supplier, supplier_id, current_user.org_id)
+    if supplier.archived_at is not None:  # archived (or merged into another): gone, as in
+        raise NotFound("No such supplier (it was archived).")  # the suppliers API
     return jsonify(risk_json(db, supplier))
 
 

@@ -73,6 +73,10 @@ def test_merge_through_the_api(client, db, headers, pair):
     db.expire_all()
     assert db.get(Supplier, dup.id).archived_at is not None
     assert db.get(DuplicateCandidate, candidate.id).status == "merged"
+    # the duplicate is gone from the API, its risk too (the recompute drops its score)
+    assert client.get(f"/api/v1/suppliers/{dup.id}", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/suppliers/{dup.id}/risk", headers=headers).status_code == 404
+    assert client.get(f"/api/v1/suppliers/{keep.id}/risk", headers=headers).status_code == 200
     merged = client.get("/api/v1/suppliers/duplicates?status=merged", headers=headers).json
     assert [i["id"] for i in merged["items"]] == [candidate.id]
     assert merged["items"][0]["suppliers"][1]["archived"] is True
