@@ -297,9 +297,12 @@ def test_the_supplier_panel_shows_the_listing_and_its_customer_the_path(app, db,
     client = signed_in(app, compliance_user)
     page = client.get(f"/suppliers/{supplier.id}").text
     assert 'data-factor="entity_list"' in page
+    assert 'class="flash flash-error r-listed"' in page
     assert "On a forced-labour entity list: UFLPA Entity List" in words(page)
     assert f"/risk/screening?status=all#hit-{hit.id}" in page
-    downstream = words(client.get(f"/suppliers/{customer.id}").text)
+    downstream_page = client.get(f"/suppliers/{customer.id}").text
+    assert "r-listed" not in downstream_page  # inherits the risk, is not itself listed
+    downstream = words(downstream_page)
     assert "Inherited through" in downstream and "HOSHINE SILICON INDUSTRY CO LTD" in downstream
     api = client.get(f"/api/v1/suppliers/{customer.id}/risk",
                      headers=token_for(client, compliance_user.email)).json
