@@ -163,8 +163,9 @@ def link_supplier(session: Session, grievance: Grievance, *, actor: Any,
     else:
         supplier = get_owned(session, Supplier, supplier_id, grievance.org_id)
         if supplier.archived_at is not None:
-            raise ValidationFailed("Please check the supplier.", [{
-                "field": "supplier_id", "message": "This supplier is archived."}])
+            # the supplier's state, not the input: 409 (restore it first)
+            raise Conflict(f"{supplier.name} is archived: restore it to link a case to it.",
+                           [{"field": "supplier_id", "message": "This supplier is archived."}])
         grievance.supplier_id = supplier.id
     session.flush()
     record(session, org_id=grievance.org_id, actor=actor, action="grievances.linked",

@@ -32,8 +32,9 @@ def _supplier(session: Session, channel: Channel, supplier_id: Any) -> Supplier:
             "field": "supplier_id", "message": "Choose one of your suppliers."}]) from None
     supplier = get_owned(session, Supplier, wanted, channel.org_id)
     if supplier.archived_at is not None:
-        raise ValidationFailed("Please check the workplace.", [{
-            "field": "supplier_id", "message": "This supplier is archived."}])
+        # the supplier's state, not the input: 409 (restore it first)
+        raise Conflict(f"{supplier.name} is archived: restore it to list it on the channel.",
+                       [{"field": "supplier_id", "message": "This supplier is archived."}])
     return supplier
 
 
