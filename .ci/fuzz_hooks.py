@@ -354,10 +354,13 @@ _channel: dict = {}
 
 
 def _demo_channel() -> dict:
-    """The demo company's channel (its key and listed workplaces), asked for once."""
+    """The demo company's channel (its key and listed workplaces), asked for at each report:
+    the run's own PATCH /grievance-channel calls change which workplaces it lists."""
     with _lock:
-        if not _channel:
-            _channel.update(_api("/api/v1/grievance-channel") or {})
+        found = _api("/api/v1/grievance-channel")
+        if found:
+            _channel.clear()
+            _channel.update(found)
     return _channel
 
 
