@@ -195,3 +195,22 @@ def daily_tick() -> None:
 
 def init_app(app: Flask) -> None:
     Queue(app).bind()
+
+
+def claim_pending(key: str, stale: float) -> bool:
+    """Set the "a run is waiting" flag `key`; False when a fresh one (younger than `stale`
+    seconds) is already set, so a burst of requests queues one run. A stale flag (a worker
+    killed mid-run) is taken over."""
+    import time
+
+    huey = get_queue().huey
+    if huey.put_if_empty(key, str(time.time())):
+        return True
+    waiting = huey.get(key, peek=True)
+    try:
+        if waiting is not None and time.time() - float(waiting) < stale:
+            return False
+    except (TypeError, ValueError):
+        pass
+    huey.put(key, str(time.time()))
+    return True

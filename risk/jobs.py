@@ -10,14 +10,13 @@ no longer holds requests back.
 from __future__ import annotations
 
 import logging
-import time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth.models import Organization
 from app.db import get_db
-from app.queue import enqueue, get_queue, task
+from app.queue import claim_pending, enqueue, get_queue, task
 from risk import services
 
 log = logging.getLogger(__name__)
@@ -30,17 +29,8 @@ def _flag(org_id: int) -> str:
 
 def request_recompute(org_id: int) -> bool:
     """Queue a recompute of the organisation unless one is already waiting; True if queued."""
-    huey = get_queue().huey
-    key = _flag(org_id)
-    if not huey.put_if_empty(key, str(time.time())):
-        waiting = huey.get(key, peek=True)
-        try:
-            fresh = waiting is not None and time.time() - float(waiting) < STALE
-        except (TypeError, ValueError):
-            fresh = False
-        if fresh:
-            return False
-        huey.put(key, str(time.time()))
+    if not claim_pending(_flag(org_id), STALE):
+        return False
     enqueue(recompute_org, org_id)
     return True
 

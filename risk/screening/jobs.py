@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import Organization
 from app.db import get_db
-from app.queue import enqueue, get_queue, task
+from app.queue import claim_pending, enqueue, get_queue, task
 from risk.screening import runs
 
 log = logging.getLogger(__name__)
@@ -31,17 +31,8 @@ def _flag(org_id: int) -> str:
 
 def request_screening(org_id: int, trigger: str = "manual") -> bool:
     """Queue a screening run of the organisation unless one is already waiting."""
-    huey = get_queue().huey
-    key = _flag(org_id)
-    if not huey.put_if_empty(key, str(time.time())):
-        waiting = huey.get(key, peek=True)
-        try:
-            fresh = waiting is not None and time.time() - float(waiting) < STALE
-        except (TypeError, ValueError):
-            fresh = False
-        if fresh:
-            return False
-        huey.put(key, str(time.time()))
+    if not claim_pending(_flag(org_id), STALE):
+        return False
     enqueue(screen_org_task, org_id, trigger)
     return True
 
